@@ -1,0 +1,3 @@
+from mwaa_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The AWS edge: the only package that talks to AWS."""

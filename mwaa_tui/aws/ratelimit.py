@@ -1,0 +1,50 @@
+"""Per-operation request pacing shared by every poller of one client layer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+
+# Account-wide API quotas (requests per second) from the service quota pages;
+# all panes share them, so they are enforced here and not per poller.
+DEFAULT_RATES: Mapping[str, float] = {
+    "FilterLogEvents": 5.0,
+    "GetLogEvents": 25.0,
+    "DescribeLogStreams": 5.0,
+    "StartQuery": 5.0,
+    "GetQueryResults": 5.0,
+    "LookupEvents": 2.0,
+    "DescribeAlarms": 9.0,
+    "DescribeAlarmHistory": 3.0,
+    "GetMetricData": 50.0,
+    "ListMetrics": 25.0,
+}
+
+
+class RateLimiter:
+    """Spaces calls of each operation at least 1/rate seconds apart."""
+
+    def __init__(
+        self,
+        rates: Mapping[str, float] = DEFAULT_RATES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rates = dict(rates)
+        self._clock = clock
+        self._next: dict[str, float] = {}
+
+    def reserve(self, operation: str) -> float:
+        """Book the next slot for `operation`; returns how long to wait for it."""
+        rate = self.rates.get(operation)
+        if not rate:
+            return 0.0
+        now = self._clock()
+        slot = max(now, self._next.get(operation, now))
+        self._next[operation] = slot + 1.0 / rate
+        return slot - now
+
+    async def acquire(self, operation: str) -> None:
+        delay = self.reserve(operation)
+        if delay > 0:
+            await asyncio.sleep(delay)

@@ -1,0 +1,1 @@
+"""The pure core: state and logic with no Textual and no network."""

@@ -1,0 +1,45 @@
+"""Counting every AWS call: per operation, by outcome, with latency."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, deque
+
+from mwaa_tui.core.snapshots import CallRecord, CallSummary
+
+OUTCOMES = ("ok", "throttled", "denied", "error")
+
+
+class CallStats:
+    """A sliding record of calls, bounded in memory.
+
+    Totals are kept for the whole run; the per-minute view looks at a window.
+    """
+
+    def __init__(self, window: float = 60.0, max_records: int = 20_000) -> None:
+        self.window = window
+        self._records: deque[CallRecord] = deque(maxlen=max_records)
+        self.totals: Counter[tuple[str, str]] = Counter()
+        """(Operation, outcome) to count, over the whole run."""
+
+    def record(self, rec: CallRecord) -> None:
+        self._records.append(rec)
+        self.totals[(rec.operation, rec.outcome)] += 1
+
+    def recent(self, now: float) -> list[CallRecord]:
+        horizon = now - self.window
+        return [r for r in self._records if r.at >= horizon]
+
+    def summary(self, now: float) -> CallSummary:
+        recent = self.recent(now)
+        by_op = Counter(r.operation for r in recent)
+        latencies = [r.latency for r in recent if r.outcome == "ok"]
+        return CallSummary(
+            per_minute=round(len(recent) * 60.0 / self.window),
+            errors=sum(1 for r in recent if r.outcome != "ok"),
+            throttled=sum(1 for r in recent if r.outcome == "throttled"),
+            denied=sum(1 for r in recent if r.outcome == "denied"),
+            by_operation=tuple(sorted(by_op.items(), key=lambda kv: (-kv[1], kv[0]))),
+            total=sum(self.totals.values()),
+            median_latency_ms=statistics.median(latencies) * 1000 if latencies else None,
+        )

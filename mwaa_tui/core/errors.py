@@ -1,0 +1,70 @@
+"""Turning AWS error codes into something a user can act on."""
+
+from __future__ import annotations
+
+from mwaa_tui.core.snapshots import ErrorKind
+
+THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "LimitExceededException",
+    }
+)
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedException",
+        "AuthorizationError",
+    }
+)
+EXPIRED_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+    }
+)
+NOT_FOUND_CODES = frozenset(
+    {"ResourceNotFoundException", "ResourceNotFound", "NotFoundException", "NotFound"}
+)
+
+IAM_PREFIX = {"mwaa": "airflow", "logs": "logs", "cloudwatch": "cloudwatch", "cloudtrail": "cloudtrail"}
+
+
+def classify(code: str | None, status: int | None = None) -> ErrorKind:
+    """The kind of an AWS error response, from its code and HTTP status."""
+    if code in THROTTLE_CODES or status == 429:
+        return ErrorKind.THROTTLED
+    if code in DENIED_CODES:
+        return ErrorKind.DENIED
+    if code in EXPIRED_CODES:
+        return ErrorKind.EXPIRED
+    if code in NOT_FOUND_CODES or status == 404:
+        return ErrorKind.NOT_FOUND
+    if status == 403:
+        return ErrorKind.DENIED
+    return ErrorKind.OTHER
+
+
+def iam_action(service: str, operation: str) -> str:
+    """`logs` + `FilterLogEvents` -> `logs:FilterLogEvents`."""
+    return f"{IAM_PREFIX.get(service, service)}:{operation}"
+
+
+def operation_name(snake: str) -> str:
+    """`filter_log_events` -> `FilterLogEvents`."""
+    return "".join(part.capitalize() for part in snake.split("_"))

@@ -1,0 +1,59 @@
+"""Small text helpers shared by the UI and plain output."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mwaa_tui.core.snapshots import SourceHealth
+
+STALE_AFTER_INTERVALS = 3.0
+
+
+def relative(seconds: float) -> str:
+    """`4s`, `3m`, `2h`, `5d` for a duration."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h"
+    return f"{s // 86400}d"
+
+
+def ago(when: float | None, now: float) -> str:
+    return "never" if when is None else f"{relative(now - when)} ago"
+
+
+def clock_time(epoch: float, *, utc: bool = True) -> str:
+    dt = datetime.fromtimestamp(epoch, UTC) if utc else datetime.fromtimestamp(epoch)
+    return dt.strftime("%H:%M:%S")
+
+
+def stamp(epoch: float, *, utc: bool = True) -> str:
+    dt = datetime.fromtimestamp(epoch, UTC) if utc else datetime.fromtimestamp(epoch)
+    return dt.strftime("%Y-%m-%d %H:%M:%S") + ("Z" if utc else "")
+
+
+def is_stale(health: SourceHealth, now: float) -> bool:
+    if health.last_ok is None:
+        return health.failures > 0
+    limit = max(30.0, health.interval * STALE_AFTER_INTERVALS)
+    return now - health.last_ok > limit
+
+
+def health_line(health: SourceHealth | None, now: float) -> tuple[str, str]:
+    """The text for a pane's health, and its severity: ok, warn, error or wait."""
+    if health is None or (health.last_ok is None and health.error is None):
+        return ("loading…", "wait")
+    parts = []
+    if health.last_ok is not None:
+        parts.append(f"updated {ago(health.last_ok, now)}")
+    severity = "ok"
+    if is_stale(health, now):
+        parts.insert(0, "STALE")
+        severity = "warn"
+    if health.error is not None:
+        parts.append(health.error.describe())
+        severity = "error" if health.last_ok is None or severity == "warn" else "warn"
+    return (" · ".join(parts), severity)

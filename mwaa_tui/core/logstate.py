@@ -1,0 +1,113 @@
+"""Following a log group: dedupe, ordering and late events, in bounded memory."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
+
+from mwaa_tui.core.snapshots import LogEvent
+
+T = TypeVar("T")
+
+
+class SeenIds:
+    """A set of recently seen ids that forgets the oldest beyond `capacity`."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, event_id: str) -> bool:
+        """Remember `event_id`; False if it was seen already."""
+        if event_id in self._ids:
+            return False
+        self._ids[event_id] = None
+        if len(self._ids) > self.capacity:
+            self._ids.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+
+class RingBuffer(Generic[T]):
+    """The newest `capacity` items; memory stays flat however long it runs."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: deque[T] = deque(maxlen=capacity)
+        self.dropped = 0
+
+    @property
+    def capacity(self) -> int:
+        return self._items.maxlen or 0
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            if len(self._items) == self.capacity:
+                self.dropped += 1
+            self._items.append(item)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class LogFollower:
+    """Which events of a poll are new, in time order, and where the next poll starts.
+
+    Each poll re-reads `overlap_ms` before the newest timestamp seen, because
+    CloudWatch ingests some events late with older timestamps. Events already
+    delivered are dropped by eventId; events older than the newest delivered
+    one are marked late.
+    """
+
+    def __init__(self, start_ms: int, overlap_ms: int = 30_000, capacity: int = 50_000) -> None:
+        self.overlap_ms = overlap_ms
+        self.newest_ms: int | None = None
+        self._start_ms = start_ms
+        self._seen = SeenIds(capacity)
+
+    @property
+    def next_start_ms(self) -> int:
+        if self.newest_ms is None:
+            return self._start_ms
+        return max(self._start_ms, self.newest_ms - self.overlap_ms)
+
+    def accept(self, events: Iterable[LogEvent]) -> list[LogEvent]:
+        """The events not delivered before, oldest first, late ones flagged."""
+        fresh = [e for e in events if self._seen.add(e.event_id or _fallback_id(e))]
+        fresh.sort(key=lambda e: (e.timestamp, e.ingestion_time))
+        newest = self.newest_ms
+        out: list[LogEvent] = []
+        for e in fresh:
+            if newest is not None and e.timestamp < newest:
+                out.append(_late(e))
+            else:
+                out.append(e)
+        if fresh:
+            top = fresh[-1].timestamp
+            self.newest_ms = top if newest is None else max(newest, top)
+        return out
+
+
+def _fallback_id(e: LogEvent) -> str:
+    return f"{e.stream}\x00{e.timestamp}\x00{e.message[:200]}"
+
+
+def _late(e: LogEvent) -> LogEvent:
+    return LogEvent(
+        component=e.component,
+        timestamp=e.timestamp,
+        message=e.message,
+        stream=e.stream,
+        event_id=e.event_id,
+        ingestion_time=e.ingestion_time,
+        level=e.level,
+        late=True,
+    )

@@ -1,0 +1,253 @@
+"""Immutable snapshots and deltas that pollers emit and the UI draws.
+
+Every string in here has already passed through `sanitize`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+COMPONENTS: tuple[str, ...] = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
+"""The five MWAA log types, in the order the console lists them."""
+
+LOGGING_KEYS: dict[str, str] = {
+    "DAGProcessing": "DagProcessingLogs",
+    "Scheduler": "SchedulerLogs",
+    "Task": "TaskLogs",
+    "WebServer": "WebserverLogs",
+    "Worker": "WorkerLogs",
+}
+"""Component name to its key in GetEnvironment's LoggingConfiguration."""
+
+
+class ErrorKind(Enum):
+    """What went wrong with a call, as far as the user needs to act on it."""
+
+    THROTTLED = "throttled"
+    DENIED = "denied"
+    EXPIRED = "expired credentials"
+    NOT_FOUND = "not found"
+    NETWORK = "network"
+    OTHER = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    """A failed call, in plain words."""
+
+    kind: ErrorKind
+    message: str
+    action: str = ""
+    """The IAM action that was called, e.g. `logs:FilterLogEvents`."""
+
+    def describe(self) -> str:
+        if self.kind is ErrorKind.DENIED:
+            return f"access denied: the role lacks {self.action}"
+        if self.kind is ErrorKind.THROTTLED:
+            return f"throttled on {self.action}; backing off"
+        if self.kind is ErrorKind.EXPIRED:
+            return "credentials expired or invalid: refresh them (aws sso login, new session)"
+        if self.kind is ErrorKind.NOT_FOUND:
+            return f"not found: {self.message}"
+        if self.kind is ErrorKind.NETWORK:
+            return f"network: {self.message}"
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How one poller is doing."""
+
+    source: str
+    last_ok: float | None = None
+    """Epoch seconds of the last successful poll."""
+    error: ErrorInfo | None = None
+    """The last error, cleared by a success."""
+    failures: int = 0
+    """Consecutive failures."""
+    interval: float = 0.0
+    """The poller's normal interval, to judge staleness."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """One component's logging settings, from GetEnvironment."""
+
+    component: str
+    enabled: bool
+    level: str
+    group_arn: str = ""
+    group_name: str = ""
+    """The group name, taken from the ARN with the trailing `:*` stripped."""
+
+
+@dataclass(frozen=True, slots=True)
+class LastUpdate:
+    status: str = ""
+    created_at: float | None = None
+    source: str = ""
+    error_code: str = ""
+    error_message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentSnapshot:
+    """GetEnvironment, reduced to what the monitor shows."""
+
+    name: str
+    status: str
+    arn: str = ""
+    airflow_version: str = ""
+    environment_class: str = ""
+    min_workers: int | None = None
+    max_workers: int | None = None
+    schedulers: int | None = None
+    webserver_url: str = ""
+    created_at: float | None = None
+    logging: tuple[LogConfig, ...] = ()
+    last_update: LastUpdate | None = None
+
+    def log_config(self, component: str) -> LogConfig | None:
+        for cfg in self.logging:
+            if cfg.component == component:
+                return cfg
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One log event from one component."""
+
+    component: str
+    timestamp: int
+    """Event time, epoch milliseconds."""
+    message: str
+    stream: str = ""
+    event_id: str = ""
+    ingestion_time: int = 0
+    level: str | None = None
+    late: bool = False
+    """Arrived after newer events had been shown already."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogBatch:
+    """New events for one component, oldest first."""
+
+    component: str
+    events: tuple[LogEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LogSourceState:
+    """A component's log source changed: enabled, disabled or moved."""
+
+    config: LogConfig
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSeries:
+    """One sparkline's worth of data, oldest point first."""
+
+    key: str
+    label: str
+    namespace: str
+    metric: str
+    stat: str
+    unit: str
+    dimensions: tuple[tuple[str, str], ...]
+    timestamps: tuple[float, ...] = ()
+    values: tuple[float, ...] = ()
+    group: str = ""
+
+    @property
+    def latest(self) -> float | None:
+        return self.values[-1] if self.values else None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSnapshot:
+    series: tuple[MetricSeries, ...]
+    period: int
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """One CloudWatch alarm that belongs to the environment."""
+
+    name: str
+    state: str
+    reason: str
+    updated: float | None
+    kind: str = "MetricAlarm"
+    namespace: str = ""
+    metric: str = ""
+    dimensions: tuple[tuple[str, str], ...] = ()
+    statistic: str = ""
+    comparison: str = ""
+    threshold: float | None = None
+    period: int | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmsSnapshot:
+    alarms: tuple[Alarm, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrailEvent:
+    """One CloudTrail management event."""
+
+    event_id: str
+    time: float
+    name: str
+    user: str
+    source_ip: str = ""
+    user_agent: str = ""
+    read_only: bool | None = None
+    error_code: str = ""
+    error_message: str = ""
+    resource: str = ""
+    raw: str = ""
+    """The CloudTrailEvent JSON, pretty-printed and sanitised (or raw if unparsable)."""
+    parsed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TrailBatch:
+    """CloudTrail events not seen before, newest first."""
+
+    events: tuple[TrailEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HealthUpdate:
+    health: SourceHealth
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One AWS call as the client layer saw it."""
+
+    service: str
+    operation: str
+    outcome: str
+    latency: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallSummary:
+    """Calls in the last minute, for the status line."""
+
+    per_minute: int = 0
+    errors: int = 0
+    throttled: int = 0
+    denied: int = 0
+    by_operation: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    total: int = 0
+    median_latency_ms: float | None = None

@@ -1,0 +1,38 @@
+"""DescribeAlarms, filtered to the environment's alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.core.alarms import select_alarms
+from mwaa_tui.core.snapshots import AlarmsSnapshot
+from mwaa_tui.pollers.base import Poller
+
+
+class AlarmsPoller(Poller):
+    source = "alarms"
+
+    def __init__(self, gateway: AwsGateway, environment: str, **kwargs: Any) -> None:
+        super().__init__(gateway, **kwargs)
+        self.environment = environment
+
+    async def poll(self) -> Sequence[object]:
+        metric: list[dict[str, Any]] = []
+        composite: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(50):
+            params: dict[str, Any] = {
+                "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
+                "MaxRecords": 100,
+            }
+            if token:
+                params["NextToken"] = token
+            resp = await self.gateway.call("cloudwatch", "describe_alarms", **params)
+            metric.extend(resp.get("MetricAlarms") or ())
+            composite.extend(resp.get("CompositeAlarms") or ())
+            token = resp.get("NextToken")
+            if not token:
+                break
+        return [AlarmsSnapshot(tuple(select_alarms(metric, composite, self.environment)))]

@@ -1,0 +1,84 @@
+"""The poller loop: interval, backoff, health. A poller never dies from one failure."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.core.backoff import retry_delay
+from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.core.snapshots import ErrorInfo, ErrorKind, HealthUpdate, SourceHealth
+
+Emit = Callable[[object], None]
+
+
+class Poller(ABC):
+    """One source polled on its own interval.
+
+    `poll()` returns the snapshots or deltas to emit; `run()` loops forever,
+    emitting them and a `HealthUpdate` after every attempt.
+    """
+
+    source: str = "poller"
+
+    def __init__(
+        self,
+        gateway: AwsGateway,
+        *,
+        interval: float,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.interval = interval
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.health = SourceHealth(self.source, interval=interval)
+        self._wake = asyncio.Event()
+
+    @abstractmethod
+    async def poll(self) -> Sequence[object]:
+        """Fetch once; return what to emit."""
+
+    def wake(self) -> None:
+        """Poll now instead of waiting for the interval."""
+        self._wake.set()
+
+    async def step(self, emit: Emit) -> float:
+        """One attempt: emit its results and health; return the delay before the next."""
+        try:
+            updates = await self.poll()
+        except AwsError as exc:
+            return self._failed(exc.info, emit)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug in one source must not stop it for good
+            info = ErrorInfo(ErrorKind.OTHER, f"{type(exc).__name__}: {sanitize(exc)}")
+            return self._failed(info, emit)
+        self.health = SourceHealth(self.source, self.clock(), None, 0, self.interval)
+        for update in updates:
+            emit(update)
+        emit(HealthUpdate(self.health))
+        return self.interval
+
+    def _failed(self, info: ErrorInfo, emit: Emit) -> float:
+        failures = self.health.failures + 1
+        self.health = SourceHealth(self.source, self.health.last_ok, info, failures, self.interval)
+        emit(HealthUpdate(self.health))
+        return retry_delay(info.kind, failures, self.interval, self.rng)
+
+    async def run(self, emit: Emit) -> None:
+        while True:
+            delay = await self.step(emit)
+            await self._sleep(delay)
+
+    async def _sleep(self, delay: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        except TimeoutError:
+            pass
+        self._wake.clear()

@@ -1,0 +1,64 @@
+"""Following one component's log group with FilterLogEvents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.core.levels import parse_level
+from mwaa_tui.core.logstate import LogFollower
+from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
+from mwaa_tui.pollers.base import Poller
+
+MAX_PAGES_PER_POLL = 20
+
+
+def to_event(component: str, raw: dict[str, Any]) -> LogEvent:
+    message = raw.get("message", "")
+    return LogEvent(
+        component=component,
+        timestamp=int(raw.get("timestamp", 0)),
+        message=sanitize(message, multiline=True),
+        stream=sanitize(raw.get("logStreamName", "")),
+        event_id=sanitize(raw.get("eventId", "")),
+        ingestion_time=int(raw.get("ingestionTime", 0)),
+        level=parse_level(message),
+    )
+
+
+class LogPoller(Poller):
+    """Emits a `LogBatch` of events not seen before, oldest first."""
+
+    def __init__(
+        self, gateway: AwsGateway, config: LogConfig, *, since_seconds: float = 600, **kwargs: Any
+    ) -> None:
+        self.source = f"logs:{config.component}"
+        super().__init__(gateway, **kwargs)
+        self.config = config
+        start_ms = int((self.clock() - since_seconds) * 1000)
+        self.follower = LogFollower(start_ms)
+
+    async def poll(self) -> Sequence[object]:
+        events: list[LogEvent] = []
+        token: str | None = None
+        tokens_seen: set[str] = set()
+        start = self.follower.next_start_ms
+        # Paginate by hand: the same token can come back, and empty pages can carry one.
+        for _ in range(MAX_PAGES_PER_POLL):
+            params: dict[str, Any] = {
+                "logGroupName": self.config.group_name,
+                "startTime": start,
+                "interleaved": True,
+            }
+            if token:
+                params["nextToken"] = token
+            resp = await self.gateway.call("logs", "filter_log_events", **params)
+            events.extend(to_event(self.config.component, e) for e in resp.get("events") or ())
+            token = resp.get("nextToken")
+            if not token or token in tokens_seen:
+                break
+            tokens_seen.add(token)
+        fresh = self.follower.accept(events)
+        return [LogBatch(self.config.component, tuple(fresh))] if fresh else []

@@ -1,0 +1,76 @@
+"""Fault injection: throttling, denial, latency and dropped connections, per service."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+
+SERVICE_ALIASES = {
+    "mwaa": "airflow",
+    "airflow": "airflow",
+    "logs": "logs",
+    "cloudwatch": "monitoring",
+    "monitoring": "monitoring",
+    "cloudtrail": "cloudtrail",
+}
+
+
+def signing_name(service: str) -> str:
+    """`cloudwatch` -> `monitoring`, `mwaa` -> `airflow`; the names requests are signed with."""
+    try:
+        return SERVICE_ALIASES[service]
+    except KeyError:
+        raise ValueError(
+            f"unknown service {service!r}: use mwaa, logs, cloudwatch or cloudtrail"
+        ) from None
+
+
+@dataclass
+class Faults:
+    """What the sandbox does wrong on purpose. Services by their CLI names."""
+
+    throttle: dict[str, float] = field(default_factory=dict)
+    """Share of calls (0..1) per service answered with throttling."""
+    deny: set[str] = field(default_factory=set)
+    """Services answered with AccessDenied."""
+    drop: dict[str, float] = field(default_factory=dict)
+    """Share of calls per service whose connection is closed without an answer."""
+    latency: float = 0.0
+    """Seconds added to every call."""
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        self.throttle = {signing_name(k): v for k, v in self.throttle.items()}
+        self.deny = {signing_name(s) for s in self.deny}
+        self.drop = {signing_name(k): v for k, v in self.drop.items()}
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+
+    def decide(self, service: str) -> str | None:
+        """'deny', 'throttle', 'drop' or None for one call to `service`."""
+        if service in self.deny:
+            return "deny"
+        with self._lock:
+            roll = self._rng.random()
+        if roll < self.throttle.get(service, 0.0):
+            return "throttle"
+        if roll > 1.0 - self.drop.get(service, 0.0):
+            return "drop"
+        return None
+
+    def clear(self) -> None:
+        self.throttle.clear()
+        self.deny.clear()
+        self.drop.clear()
+        self.latency = 0.0
+
+
+def parse_share(spec: str) -> tuple[str, float]:
+    """`logs=0.3` -> ("logs", 0.3) for the command line."""
+    name, _, value = spec.partition("=")
+    share = float(value) if value else 1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{spec!r}: the share must be between 0 and 1")
+    signing_name(name)
+    return name, share
