@@ -276,7 +276,7 @@ class AwsGateway:
             raise AwsError(ErrorInfo(kind, message, action), code) from None
         except (NoCredentialsError, CredentialRetrievalError, TokenRetrievalError) as exc:
             raise AwsError(ErrorInfo(ErrorKind.EXPIRED, sanitize(exc), action)) from None
-        except (ConnectionError, HTTPClientError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, ConnectionError, HTTPClientError, OSError) as exc:
             where = self.endpoint_url(service)
             detail = _network_detail(exc)
             raise AwsError(

@@ -38,11 +38,11 @@ def _stat(datums: list[Any], stat: str) -> float:
     low = float("inf")
     high = float("-inf")
     for d in datums:
-        if hasattr(d, "sum_stat"):
-            total += d.sum_stat
+        if hasattr(d, "sample_count"):
+            total += d.sum
             count += d.sample_count
-            low = min(low, d.min_stat)
-            high = max(high, d.max_stat)
+            low = min(low, d.min)
+            high = max(high, d.max)
         else:
             total += d.value
             count += 1
@@ -76,6 +76,9 @@ class AlarmEvaluator:
             index[key].append(datum)
         changes = []
         for alarm in list(backend.alarms.values()):
+            if alarm.state_reason.startswith("Unchecked"):
+                # AWS starts alarms in INSUFFICIENT_DATA; moto starts them in OK.
+                alarm.state_value = "INSUFFICIENT_DATA"
             if alarm.rule or alarm.metric_data_queries or not alarm.metric_name:
                 continue
             change = self._evaluate_one(alarm, index, now)
@@ -121,11 +124,19 @@ class AlarmEvaluator:
                 f"{v:g} ({naive_utc(t).strftime('%d/%m/%y %H:%M:%S')})" for t, v in present
             )
             verb = "was" if new == "ALARM" else "was not"
-            reason = (
-                f"Threshold Crossed: {breaching} out of the last {n} datapoints "
-                f"[{shown}] {verb} {_WORDS[alarm.comparison_operator]} the threshold ({threshold:g}) "
-                f"(minimum {m} datapoint{'s' if m > 1 else ''} for OK -> ALARM transition)."
-            )
+            if not present:
+                reason = (
+                    f"Threshold Crossed: no datapoints were received for {n} period"
+                    f"{'s' if n > 1 else ''} and {n} missing datapoint{'s were' if n > 1 else ' was'} "
+                    "treated as [Breaching]."
+                )
+            else:
+                reason = (
+                    f"Threshold Crossed: {breaching} out of the last {n} datapoints "
+                    f"[{shown}] {verb} {_WORDS[alarm.comparison_operator]} the threshold "
+                    f"({threshold:g}) (minimum {m} datapoint{'s' if m > 1 else ''} "
+                    "for OK -> ALARM transition)."
+                )
         old = alarm.state_value
         if new == old:
             return None

@@ -29,7 +29,13 @@ from mwaa_tui.sandbox import protocol
 from mwaa_tui.sandbox.evaluator import AlarmEvaluator
 from mwaa_tui.sandbox.faults import Faults
 from mwaa_tui.sandbox.protocol import Call, Reply
-from mwaa_tui.sandbox.stores import LOG_KEYS, ComponentLogging, MwaaEnvironment, MwaaStore, TrailStore
+from mwaa_tui.sandbox.stores import (
+    LOG_KEYS,
+    ComponentLogging,
+    MwaaEnvironment,
+    MwaaStore,
+    TrailStore,
+)
 
 DEMO_CREDENTIALS = ("AKIASANDBOXDEMO00000", "sandbox-secret-not-a-real-key")
 

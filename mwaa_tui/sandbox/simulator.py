@@ -1,0 +1,455 @@
+"""A lively, seeded MWAA environment that plays an incident on a loop.
+
+The story: all is well; an S3 sensor starts failing, OperatorFailures climbs and
+its alarm fires; a Lambda's CreateCliToken is AccessDenied; the policy is fixed,
+failures stop and the alarm returns to OK. Then it starts again.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.cloudwatch.models import MetricAggregatedDatum
+from moto.logs.models import LogStream
+
+from mwaa_tui.sandbox import airflow_text as text
+from mwaa_tui.sandbox.evaluator import naive_utc
+from mwaa_tui.sandbox.server import Sandbox
+
+MWAA = "AmazonMWAA"
+AWS_MWAA = "AWS/MWAA"
+HOST = "ip-10-0-12-34.eu-west-1.compute.internal"
+CYCLE = 420.0
+INCIDENT = (120.0, 270.0)
+"""Seconds into each cycle when the sensor starts and stops failing."""
+LOG_KEEP_SECONDS = 20 * 60
+METRIC_KEEP_SECONDS = 3 * 3600
+
+
+@dataclass
+class Attempt:
+    dag: str
+    task: str
+    run: str
+    attempt: int
+    lines: list[tuple[str, str]]
+    failing: bool
+    key: str = field(default_factory=lambda: "")
+
+
+class Simulator:
+    """Drives logs, metrics, alarms and CloudTrail events into a sandbox.
+
+    Time advances in whole-second ticks from the start, so a seed and a start
+    time give the same data every run.
+    """
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        environment: str = "demo",
+        seed: int = 7,
+        story_offset: float = 90.0,
+    ) -> None:
+        self.sandbox = sandbox
+        self.env = environment
+        self.rng = random.Random(seed)
+        self.story_offset = story_offset
+        self.t = 0.0
+        self.origin = 0.0
+        self.attempts: list[Attempt] = []
+        self._minute: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[int, Any]] = {}
+        self._streams: dict[tuple[str, str], LogStream] = {}
+        self._boot = 0
+        self._last_trim = 0.0
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def phase(self, t: float) -> float:
+        return (t - self.origin + self.story_offset) % CYCLE
+
+    def failing(self, t: float) -> bool:
+        return INCIDENT[0] <= self.phase(t) < INCIDENT[1]
+
+    def setup(self, now: float, *, history: float = 3600.0) -> None:
+        """Create the environment and its alarms, and backfill some history."""
+        self.origin = float(int(now))
+        self._boot = int(now) - 86400
+        self.sandbox.create_environment(self.env, created_at=now - 86400 * 40)
+        self.sandbox.mwaa.environments[self.env].last_update = {
+            "Status": "SUCCESS",
+            "CreatedAt": now - 86400 * 2,
+            "Source": "SYSTEM",
+            "WorkerReplacementStrategy": "GRACEFUL",
+        }
+        with self.sandbox.lock:
+            self._create_alarms()
+            self._backfill_metrics(now - history, now - 120)
+        self._backfill_trail(now - 3 * 3600, now)
+        self.t = float(int(now)) - 120
+        self.advance(now)
+        with self.sandbox.lock:
+            self.sandbox.evaluator.evaluate(now)
+
+    def _create_alarms(self) -> None:
+        cw = self.sandbox.cloudwatch
+        env = self.env
+
+        def alarm(name: str, ns: str, metric: str, dims: dict[str, str], stat: str, op: str,
+                  threshold: float, periods: int = 1, missing: str = "missing",
+                  description: str = "") -> None:
+            cw.put_metric_alarm(
+                name=name, namespace=ns, metric_name=metric, metric_data_queries=None,
+                comparison_operator=op, evaluation_periods=periods, datapoints_to_alarm=periods,
+                period=60, threshold=threshold, statistic=stat, extended_statistic=None,
+                description=description,
+                dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
+                alarm_actions=[], ok_actions=[], insufficient_data_actions=[], unit=None,
+                actions_enabled=True, treat_missing_data=missing,
+                evaluate_low_sample_count_percentile=None, threshold_metric_id=None, rule=None,
+                tags=[],
+            )
+
+        alarm(f"{env}-S3KeySensor-OperatorFailures", MWAA, "OperatorFailures",
+              {"Environment": env, "Operator": "S3KeySensor"}, "Sum", "GreaterThanThreshold", 5,
+              description="S3 sensor failing more than 5 times a minute")
+        alarm(f"{env}-SchedulerHeartbeat", MWAA, "SchedulerHeartbeat",
+              {"Environment": env, "Function": "Scheduler"}, "Sum", "LessThanThreshold", 1,
+              periods=2, missing="breaching")
+        alarm(f"{env}-BaseWorker-CPU", AWS_MWAA, "CPUUtilization",
+              {"Environment": env, "Cluster": "BaseWorker"}, "Average",
+              "GreaterThanThreshold", 95, periods=3)
+        alarm(f"{env}-OldestQueuedTask", AWS_MWAA, "ApproximateAgeOfOldestTask",
+              {"Environment": env}, "Maximum", "GreaterThanThreshold", 1800, periods=3)
+        alarm(f"{env}-ImportErrors", MWAA, "ImportErrors",
+              {"Environment": env, "Function": "DAG Processing"}, "Maximum",
+              "GreaterThanThreshold", 0)
+        # Another environment's alarm in the same account: must not show.
+        alarm("staging-SchedulerHeartbeat", MWAA, "SchedulerHeartbeat",
+              {"Environment": "staging", "Function": "Scheduler"}, "Sum", "LessThanThreshold", 1,
+              missing="breaching")
+
+    # -- metrics -----------------------------------------------------------------------------
+
+    def _gauges(self, t: float) -> list[tuple[str, str, dict[str, str], float]]:
+        fail = self.failing(t)
+        wave = math.sin(t / 240.0)
+        r = self.rng
+        queued = (6 + 4 * wave if fail else 1 + wave) + r.uniform(0, 1.5)
+        running = 5 + 2 * wave + r.uniform(0, 2)
+        g = [
+            (MWAA, "SchedulerLoopDuration", {"Function": "Scheduler"}, 850 + 120 * wave + r.uniform(0, 60)),
+            (MWAA, "TasksStarving", {"Function": "Scheduler"}, 1.0 if fail and r.random() < 0.4 else 0.0),
+            (MWAA, "TasksExecutable", {"Function": "Scheduler"}, max(0.0, queued - 1)),
+            (MWAA, "TotalParseTime", {"Function": "DAG Processing"}, 2.4 + 0.3 * wave + r.uniform(0, 0.2)),
+            (MWAA, "DagBagSize", {"Function": "DAG Processing"}, 4.0),
+            (MWAA, "ImportErrors", {"Function": "DAG Processing"}, 0.0),
+            (MWAA, "QueuedTasks", {"Function": "Executor"}, queued),
+            (MWAA, "RunningTasks", {"Function": "Executor"}, running),
+            (MWAA, "OpenSlots", {"Function": "Executor"}, 20 - running),
+            (MWAA, "PoolRunningSlots", {"Pool": "default_pool"}, running),
+            (MWAA, "PoolQueuedSlots", {"Pool": "default_pool"}, queued),
+            (MWAA, "PoolStarvingTasks", {"Pool": "default_pool"}, 0.0),
+            (AWS_MWAA, "ApproximateAgeOfOldestTask", {}, (90 if fail else 8) + r.uniform(0, 10)),
+            (AWS_MWAA, "CPUUtilization", {"Cluster": "BaseWorker"}, (62 if fail else 34) + 8 * wave + r.uniform(0, 6)),
+            (AWS_MWAA, "CPUUtilization", {"Cluster": "Scheduler"}, 21 + 4 * wave + r.uniform(0, 4)),
+            (AWS_MWAA, "CPUUtilization", {"Cluster": "WebServer"}, 9 + r.uniform(0, 3)),
+            (AWS_MWAA, "MemoryUtilization", {"Cluster": "BaseWorker"}, 58 + 5 * wave + r.uniform(0, 2)),
+            (AWS_MWAA, "MemoryUtilization", {"Cluster": "Scheduler"}, 44 + r.uniform(0, 2)),
+            (AWS_MWAA, "MemoryUtilization", {"Cluster": "WebServer"}, 37 + r.uniform(0, 2)),
+            (AWS_MWAA, "CPUUtilization", {"DatabaseRole": "WRITER"}, 11 + 3 * wave + r.uniform(0, 2)),
+            (AWS_MWAA, "DatabaseConnections", {"DatabaseRole": "WRITER"}, 38 + r.randint(0, 6)),
+            (AWS_MWAA, "FreeableMemory", {"DatabaseRole": "WRITER"}, 1.3e9 - 5e7 * wave + r.uniform(0, 2e7)),
+        ]
+        return g
+
+    def _counters(self) -> list[tuple[str, str, dict[str, str]]]:
+        """Counters that report every minute, zero or not, so their alarms have data."""
+        return [
+            (MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}),
+            (MWAA, "OperatorFailures", {"Operator": "S3KeySensor"}),
+            (MWAA, "OperatorFailures", {"Operator": "PythonOperator"}),
+            (MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}),
+            (MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}),
+            (MWAA, "ZombiesKilled", {"DAG": "All", "Task": "All"}),
+        ]
+
+    def _datum(self, ns: str, name: str, dims: dict[str, str], t: float) -> Any:
+        """The current minute's aggregated datum for a series, created on first use."""
+        full = tuple(sorted({"Environment": self.env, **dims}.items()))
+        key = (ns, name, full)
+        minute = int(t) // 60 * 60
+        held = self._minute.get(key)
+        if held and held[0] == minute:
+            return held[1]
+        datum = MetricAggregatedDatum(
+            namespace=ns, name=name, min_stat=0.0, max_stat=0.0, sample_count=0.0, sum_stat=0.0,
+            dimensions=[{"Name": k, "Value": v} for k, v in full], timestamp=naive_utc(minute),
+            unit=None,
+        )
+        datum.min = float("inf")
+        datum.max = float("-inf")
+        self.sandbox.cloudwatch.metric_data.append(datum)
+        self._minute[key] = (minute, datum)
+        return datum
+
+    def _observe(self, ns: str, name: str, dims: dict[str, str], t: float, value: float) -> None:
+        d = self._datum(ns, name, dims, t)
+        d.sum += value
+        d.sample_count += 1
+        d.min = min(d.min, value)
+        d.max = max(d.max, value)
+
+    def _count(self, ns: str, name: str, dims: dict[str, str], t: float, n: float = 1.0) -> None:
+        d = self._datum(ns, name, dims, t)
+        if d.sample_count == 0:
+            d.min = d.max = 0.0
+        d.sum += n
+        d.sample_count = max(1.0, d.sample_count)
+        d.max = max(d.max, n)
+
+    def _backfill_metrics(self, start: float, end: float) -> None:
+        t = float(int(start) // 60 * 60)
+        while t + 60 <= end:
+            for ns, name, dims, value in self._gauges(t):
+                self._observe(ns, name, dims, t, value)
+            for ns, name, dims in self._counters():
+                self._count(ns, name, dims, t, 0.0)
+            self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t, 12)
+            ok = self.rng.randint(8, 16)
+            self._count(MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}, t, ok)
+            if self.failing(t):
+                fails = self.rng.randint(9, 15)
+                self._count(MWAA, "OperatorFailures", {"Operator": "S3KeySensor"}, t, fails)
+                self._count(MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}, t, fails)
+            t += 60
+
+    # -- logs --------------------------------------------------------------------------------
+
+    def _stream(self, component: str, name: str) -> LogStream:
+        env = self.sandbox.mwaa.environments[self.env]
+        group_name = env.group_name(component)
+        key = (group_name, name)
+        stream = self._streams.get(key)
+        if stream is None:
+            group = self.sandbox.logs.groups.get(group_name)
+            if group is None:
+                raise KeyError(group_name)
+            if name not in group.streams:
+                group.create_log_stream(name)
+            stream = group.streams[name]
+            self._streams[key] = stream
+        return stream
+
+    def _log(self, component: str, stream: str, t: float, message: str) -> None:
+        cfg = self.sandbox.mwaa.environments[self.env].logging.get(component)
+        if cfg is None or not cfg.enabled:
+            return
+        try:
+            s = self._stream(component, stream)
+        except KeyError:
+            return
+        # The stream-level call skips moto's 14-day window, so fixed clocks work in tests.
+        s.put_log_events([{"timestamp": int(t * 1000), "message": message}])
+
+    def _tick_logs(self, t: float) -> None:
+        r = self.rng
+        sched = f"scheduler_{HOST}_{self._boot}.log"
+        for _ in range(r.choice((0, 1, 1, 2, 3))):
+            self._log("Scheduler", sched, t + r.random() * 0.9, text.scheduler_line(r, t))
+        if r.random() < 0.5:
+            for stream, ln in text.dag_processing_lines(r, t):
+                self._log("DAGProcessing", stream, t, ln)
+        if r.random() < 0.35:
+            self._log("WebServer", f"webserver_{HOST}_{self._boot}.log", t, text.webserver_line(r, t))
+        failing = self.failing(t)
+        if r.random() < (0.45 if failing else 0.25):
+            self._start_attempt(t, failing)
+        still = []
+        for a in self.attempts:
+            level, message = a.lines.pop(0)
+            self._log("Task", text.task_stream(a.dag, a.run, a.task, a.attempt), t,
+                      text.line(t, "taskinstance.py:2612", level, message))
+            if not a.lines:
+                self._finish_attempt(a, t)
+            else:
+                still.append(a)
+        self.attempts = still
+
+    def _start_attempt(self, t: float, failing: bool) -> None:
+        r = self.rng
+        if failing and r.random() < 0.7:
+            dag, task = "s3_ingest", "wait_for_file"
+        else:
+            dag = r.choice([d for d in text.DAGS if d != "s3_ingest"])
+            task = r.choice(text.DAGS[dag])
+        fails = failing and task == "wait_for_file"
+        attempt = r.randint(1, 3) if fails else 1
+        a = Attempt(dag, task, text.run_id(t), attempt, text.task_lines(r, dag, task, attempt, fails),
+                    fails, key=str(uuid.UUID(int=r.getrandbits(128))))
+        self.attempts.append(a)
+        self._log("Worker", f"worker_{HOST}_{self._boot}.log", t,
+                  text.worker_line(t, dag, task, True, a.key))
+
+    def _finish_attempt(self, a: Attempt, t: float) -> None:
+        op = text.OPERATORS[a.task]
+        if a.failing:
+            self._count(MWAA, "OperatorFailures", {"Operator": op}, t)
+            self._count(MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}, t)
+            self._log("Worker", f"worker_{HOST}_{self._boot}.log", t,
+                      text.worker_line(t, a.dag, a.task, False, a.key))
+        else:
+            self._count(MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}, t)
+
+    # -- CloudTrail --------------------------------------------------------------------------
+
+    def _trail(self, t: float, name: str, identity: dict[str, Any], *, ip: str, agent: str,
+               error: tuple[str, str] | None = None, read_only: bool = False,
+               params: dict[str, Any] | None = None) -> None:
+        event_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
+        account = self.sandbox.account
+        detail: dict[str, Any] = {
+            "eventVersion": "1.08",
+            "userIdentity": identity,
+            "eventTime": naive_utc(t).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": "airflow.amazonaws.com",
+            "eventName": name,
+            "awsRegion": self.sandbox.region,
+            "sourceIPAddress": ip,
+            "userAgent": agent,
+            "requestParameters": params if params is not None else {"Name": self.env},
+            "responseElements": None,
+            "requestID": str(uuid.UUID(int=self.rng.getrandbits(128))),
+            "eventID": event_id,
+            "readOnly": read_only,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "eventCategory": "Management",
+            "recipientAccountId": account,
+        }
+        if error:
+            detail["errorCode"], detail["errorMessage"] = error
+        arn = identity.get("arn", "")
+        user = arn.rsplit("/", 1)[-1] if arn else ""
+        self.sandbox.trail.add_raw(
+            event_id=event_id, event_name=name, event_time=t, detail=detail, username=user,
+            read_only=read_only, resource_name=self.env,
+            access_key_id=identity.get("accessKeyId", ""),
+        )
+
+    def _role(self, role: str, session: str) -> dict[str, Any]:
+        account = self.sandbox.account
+        return {
+            "type": "AssumedRole",
+            "principalId": f"AROAEXAMPLE{abs(hash(role)) % 10**6:06d}:{session}",
+            "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}",
+            "accountId": account,
+            "accessKeyId": "ASIAEXAMPLE" + f"{self.rng.getrandbits(36):09X}",
+            "sessionContext": {
+                "sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{account}:role/{role}",
+                                  "accountId": account, "userName": role},
+                "attributes": {"mfaAuthenticated": "false"},
+            },
+        }
+
+    def _tick_trail(self, t: float) -> None:
+        r = self.rng
+        browser = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0 Safari/537.36")
+        if r.random() < 1 / 45:
+            self._trail(t, "CreateWebLoginToken",
+                        self._role("AWSReservedSSO_DataEngineer_5f1c2a", "alice@example.com"),
+                        ip="203.0.113.24", agent=browser)
+        if r.random() < 1 / 70:
+            self._trail(t, "CreateCliToken", self._role("ci-deployer", "github-actions"),
+                        ip="198.51.100.7", agent="aws-cli/2.22.4 Python/3.12.6 Linux/6.8 exe/x86_64")
+        if r.random() < 1 / 120:
+            self._trail(t, "InvokeRestApi", self._role("ops-automation", "runbook"),
+                        ip="198.51.100.19", agent="Boto3/1.35.60 Python/3.12.6 Linux/6.8 Botocore/1.35.60",
+                        params={"Name": self.env, "Method": "GET", "Path": "/dags"})
+        phase = self.phase(t)
+        lambda_agent = ("Boto3/1.16.63 Python/3.7.9 Linux/4.14.209-112.339.amzn2.x86_64 "
+                        "exec-env/AWS_Lambda_python3.7 Botocore/1.19.63")
+        if INCIDENT[0] + 40 <= phase < INCIDENT[1] and int(phase) % 25 == 0:
+            account = self.sandbox.account
+            self._trail(
+                t, "CreateCliToken", self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
+                ip="52.48.12.201", agent=lambda_agent,
+                error=("AccessDenied",
+                       f"User: arn:aws:sts::{account}:assumed-role/triggerMwaaDAGRole/triggerMwaaDAG "
+                       f"is not authorized to perform: airflow:CreateCliToken on resource: "
+                       f"arn:aws:airflow:{self.sandbox.region}:{account}:environment/{self.env}"),
+            )
+        if int(phase) == int(INCIDENT[1]) + 5:
+            self._trail(t, "CreateCliToken", self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
+                        ip="52.48.12.201", agent=lambda_agent)
+
+    def _backfill_trail(self, start: float, end: float) -> None:
+        t = start
+        while t < end:
+            self._tick_trail(t)
+            t += 1.0
+
+    # -- time --------------------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        """Generate everything up to `now`, one second at a time."""
+        while self.t + 1 <= now:
+            self.t += 1
+            t = self.t
+            with self.sandbox.lock:
+                self._tick_logs(t)
+                if int(t) % 5 == 0:
+                    for ns, name, dims, value in self._gauges(t):
+                        self._observe(ns, name, dims, t, value)
+                    for ns, name, dims in self._counters():
+                        self._count(ns, name, dims, t, 0.0)
+                    self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t)
+            self._tick_trail(t)
+        if now - self._last_trim > 60:
+            self._last_trim = now
+            self.trim(now)
+
+    def trim(self, now: float) -> None:
+        """Keep moto's lists short: its scans are linear."""
+        log_horizon = int((now - LOG_KEEP_SECONDS) * 1000)
+        metric_horizon = naive_utc(now - METRIC_KEEP_SECONDS)
+        with self.sandbox.lock:
+            for group in self.sandbox.logs.groups.values():
+                for name in list(group.streams):
+                    stream = group.streams[name]
+                    stream.events = [e for e in stream.events if e.timestamp >= log_horizon]
+                    if not stream.events and name.startswith("dag_id="):
+                        del group.streams[name]
+                        self._streams.pop((group.name, name), None)
+            cw = self.sandbox.cloudwatch
+            cw.metric_data = [d for d in cw.metric_data if d.timestamp >= metric_horizon]
+        self.sandbox.trail.trim(now - 90 * 86400)
+
+    def run(self, stop: threading.Event, clock: Any, tick: float = 1.0) -> None:
+        while not stop.wait(tick):
+            self.advance(clock())
+
+    def start_thread(self) -> threading.Event:
+        stop = threading.Event()
+        threading.Thread(
+            target=self.run, args=(stop, self.sandbox.clock), name="sandbox-simulator", daemon=True
+        ).start()
+        return stop
+
+
+def hostile_trail_event(sim: Simulator, t: float) -> None:
+    """An event whose fields carry escape sequences and markup (for tests and rehearsal)."""
+    sim._trail(
+        t, "InvokeRestApi", sim._role("[bold red]evil[/]", "\x1b]0;pwned\x07session"),
+        ip="203.0.113.66", agent="curl/8.5 \x1b[2J\x1b[31m[link=https://evil.example]click[/link]",
+        params={"Name": sim.env, "Path": "\x1b[6n/dags", "[b]key[/b]": "\x9b31m"},
+    )
+
+
