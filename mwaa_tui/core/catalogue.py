@@ -60,7 +60,7 @@ CATALOGUE: tuple[Panel, ...] = (
     _p("Tasks", "Failures", MWAA, "TaskInstanceFailures", "Sum", "Count", dims=("DAG", "Task")),
     _p("Tasks", "Successes", MWAA, "TaskInstanceSuccesses", "Sum", "Count", dims=("DAG", "Task"),
        bad=""),
-    _p("Tasks", "Op failures", MWAA, "OperatorFailures", "Sum", "Count", dims=("Operator",)),
+    _p("Tasks", "OpFail", MWAA, "OperatorFailures", "Sum", "Count", dims=("Operator",)),
     _p("Tasks", "Zombies", MWAA, "ZombiesKilled", "Sum", "Count", dims=("DAG", "Task")),
     _p("Containers", "CPU", AWS_MWAA, "CPUUtilization", "Average", "%", dims=("Cluster",)),
     _p("Containers", "Memory", AWS_MWAA, "MemoryUtilization", "Average", "%", dims=("Cluster",)),
@@ -69,10 +69,10 @@ CATALOGUE: tuple[Panel, ...] = (
        dims=("DatabaseRole",)),
     _p("Database", "DB free mem", AWS_MWAA, "FreeableMemory", "Minimum", "Bytes",
        dims=("DatabaseRole",), bad="low"),
-    _p("Pools", "Pool running", MWAA, "PoolRunningSlots", "Maximum", "Count", dims=("Pool",),
+    _p("Pools", "Pool run", MWAA, "PoolRunningSlots", "Maximum", "Count", dims=("Pool",),
        bad=""),
     _p("Pools", "Pool queued", MWAA, "PoolQueuedSlots", "Maximum", "Count", dims=("Pool",)),
-    _p("Pools", "Pool starving", MWAA, "PoolStarvingTasks", "Maximum", "Count", dims=("Pool",)),
+    _p("Pools", "Pool starve", MWAA, "PoolStarvingTasks", "Maximum", "Count", dims=("Pool",)),
 )
 GROUP_ORDER = {g: i for i, g in enumerate(dict.fromkeys(p.group for p in CATALOGUE))}
 

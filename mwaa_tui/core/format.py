@@ -57,3 +57,22 @@ def health_line(health: SourceHealth | None, now: float) -> tuple[str, str]:
         parts.append(health.error.describe())
         severity = "error" if health.last_ok is None or severity == "warn" else "warn"
     return (" · ".join(parts), severity)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """`90s`, `10m`, `2h`, `1d` (or plain seconds) to seconds."""
+    raw = text.strip().lower()
+    if not raw:
+        raise ValueError("empty duration")
+    unit = raw[-1]
+    if unit in _UNITS:
+        number = float(raw[:-1])
+        seconds = number * _UNITS[unit]
+    else:
+        seconds = float(raw)
+    if seconds <= 0:
+        raise ValueError(f"{text!r} is not a positive duration")
+    return seconds

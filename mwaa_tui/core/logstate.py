@@ -111,3 +111,58 @@ def _late(e: LogEvent) -> LogEvent:
         level=e.level,
         late=True,
     )
+
+
+class Interleaver:
+    """Merges several components' events into one time-ordered stream.
+
+    Each component reports how far it has polled. Events are released once every
+    active component has polled past them (a watermark), so the merged view is
+    in time order; anything that arrives older than what was released is passed
+    on at once and flagged late.
+    """
+
+    def __init__(self, lag_ms: int = 5_000) -> None:
+        self.lag_ms = lag_ms
+        """Allowance for ingestion delay: CloudWatch shows events 5-20 s after their time."""
+        self._polled_to: dict[str, int] = {}
+        self._pending: list[LogEvent] = []
+        self.released_to: int | None = None
+
+    def set_components(self, components: Iterable[str]) -> None:
+        """The components whose progress holds the watermark back."""
+        wanted = set(components)
+        self._polled_to = {c: t for c, t in self._polled_to.items() if c in wanted}
+        for c in wanted:
+            self._polled_to.setdefault(c, -1)
+
+    def add(self, component: str, events: Iterable[LogEvent], polled_to: int) -> list[LogEvent]:
+        """Take a component's new events; return what can be shown now, in order."""
+        late: list[LogEvent] = []
+        for e in events:
+            if self.released_to is not None and e.timestamp < self.released_to:
+                late.append(e if e.late else _late(e))
+            else:
+                self._pending.append(e)
+        if component in self._polled_to:
+            self._polled_to[component] = max(self._polled_to[component], polled_to - self.lag_ms)
+        return late + self._release()
+
+    def _release(self) -> list[LogEvent]:
+        if not self._polled_to:
+            mark = max((e.timestamp for e in self._pending), default=-1)
+        else:
+            mark = min(self._polled_to.values())
+        if mark < 0:
+            return []
+        ready = [e for e in self._pending if e.timestamp <= mark]
+        if not ready:
+            return []
+        self._pending = [e for e in self._pending if e.timestamp > mark]
+        ready.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
+        self.released_to = mark if self.released_to is None else max(self.released_to, mark)
+        return ready
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)

@@ -137,13 +137,8 @@ class LogBatch:
 
     component: str
     events: tuple[LogEvent, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LogSourceState:
-    """A component's log source changed: enabled, disabled or moved."""
-
-    config: LogConfig
+    polled_to: int = 0
+    """Epoch ms up to which the group has been read (the poll's start time)."""
 
 
 @dataclass(frozen=True, slots=True)

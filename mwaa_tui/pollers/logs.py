@@ -29,7 +29,7 @@ def to_event(component: str, raw: dict[str, Any]) -> LogEvent:
 
 
 class LogPoller(Poller):
-    """Emits a `LogBatch` of events not seen before, oldest first."""
+    """Emits a `LogBatch` of events not seen before, oldest first, after every poll."""
 
     def __init__(
         self, gateway: AwsGateway, config: LogConfig, *, since_seconds: float = 600, **kwargs: Any
@@ -45,6 +45,7 @@ class LogPoller(Poller):
         token: str | None = None
         tokens_seen: set[str] = set()
         start = self.follower.next_start_ms
+        polled_to = int(self.clock() * 1000)
         # Paginate by hand: the same token can come back, and empty pages can carry one.
         for _ in range(MAX_PAGES_PER_POLL):
             params: dict[str, Any] = {
@@ -61,4 +62,5 @@ class LogPoller(Poller):
                 break
             tokens_seen.add(token)
         fresh = self.follower.accept(events)
-        return [LogBatch(self.config.component, tuple(fresh))] if fresh else []
+        # Sent even when empty: the merged view waits on every component's progress.
+        return [LogBatch(self.config.component, tuple(fresh), polled_to)]

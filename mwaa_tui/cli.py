@@ -1,0 +1,254 @@
+"""Command line: flags to settings, the preflight checks, and the only place that exits."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from mwaa_tui import __version__
+from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.core.environment import parse_environment
+from mwaa_tui.core.format import parse_duration
+from mwaa_tui.core.snapshots import EnvironmentSnapshot, ErrorKind
+
+PROG = "mwaa-tui"
+EXAMPLES = """\
+examples:
+  mwaa-tui --demo                          a simulated environment on a local sandbox
+  mwaa-tui --env dublin-ricsue             monitor an environment (default credential chain)
+  mwaa-tui --env prod --region eu-west-1 --profile oncall
+  mwaa-tui --env prod --endpoint-url http://127.0.0.1:4566
+  mwaa-tui sandbox --port 4566             run the sandbox alone for any AWS client
+
+keys: q quit, ? all keys, 1-6 log views, z zoom, r refresh, Tab next pane.
+Endpoints can also come from AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>
+(MWAA, CLOUDWATCH_LOGS, CLOUDWATCH, CLOUDTRAIL). mwaa-tui only ever calls read-only APIs.
+"""
+
+
+class CliError(Exception):
+    """A bad invocation: one line for the user, exit code 2."""
+
+
+def duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: use a duration like 90s, 10m, 2h") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="A terminal monitor for Amazon MWAA: the environment, a live log tail per "
+        "component, metric sparklines, alarms and CloudTrail events on one screen.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--env", metavar="NAME",
+                   help="MWAA environment name; without it, the region's only environment is "
+                   "used, or you pick one")
+    p.add_argument("--region", metavar="R", help="AWS region (default: AWS_REGION or the profile's)")
+    p.add_argument("--profile", metavar="P", help="named profile from ~/.aws/config (SSO works)")
+    p.add_argument("--endpoint-url", metavar="URL",
+                   help="send every call to this endpoint (a VPC endpoint, LocalStack, the sandbox)")
+    p.add_argument("--since", type=duration, default=600.0, metavar="DURATION",
+                   help="how far back the log tail starts (default: 10m)")
+    p.add_argument("--buffer-lines", type=int, default=10_000, metavar="N",
+                   help="lines kept per log pane (default: 10000)")
+    p.add_argument("--demo", action="store_true",
+                   help="start a local sandbox with a simulated environment and monitor it")
+    p.add_argument("--seed", type=int, default=7, help="the demo simulation's seed (default: 7)")
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return p
+
+
+def build_sandbox_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} sandbox",
+        description="Run the local AWS-compatible sandbox (MWAA, CloudWatch Logs, CloudWatch, "
+        "CloudTrail LookupEvents) with a simulated environment, for any AWS client.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=4566, help="port (default: 4566; 0 picks a free one)")
+    p.add_argument("--env", default="demo", help="simulated environment name (default: demo)")
+    p.add_argument("--seed", type=int, default=7, help="simulation seed (default: 7)")
+    p.add_argument("--region", default="eu-west-1", help="region (default: eu-west-1)")
+    p.add_argument("--throttle", action="append", default=[], metavar="SERVICE=SHARE",
+                   help="answer a share of calls with throttling, e.g. logs=0.3 (repeatable)")
+    p.add_argument("--deny", action="append", default=[], metavar="SERVICE",
+                   help="answer every call to SERVICE with AccessDenied (repeatable)")
+    p.add_argument("--drop", action="append", default=[], metavar="SERVICE=SHARE",
+                   help="drop the connection for a share of calls (repeatable)")
+    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                   help="add latency to every call")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list[:1] == ["sandbox"]:
+            return run_sandbox(build_sandbox_parser().parse_args(args_list[1:]))
+        return run_monitor(build_parser().parse_args(args_list))
+    except (CliError, ConfigError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except AwsError as exc:
+        print(f"{PROG}: error: {exc.info.describe()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _import_sandbox() -> Any:
+    try:
+        import mwaa_tui.sandbox as sandbox
+        import mwaa_tui.sandbox.simulator as simulator
+    except ImportError as exc:
+        raise CliError(
+            f"the sandbox needs the demo extra ({exc.name} is missing): "
+            "pip install 'mwaa-tui[demo]'"
+        ) from None
+    return sandbox, simulator
+
+
+def run_monitor(args: argparse.Namespace) -> int:
+    sandbox = stop_simulation = None
+    where = note = ""
+    if args.demo:
+        sandbox_mod, simulator_mod = _import_sandbox()
+        from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
+
+        sandbox = sandbox_mod.Sandbox().start()
+        sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
+        sim.setup(time.time())
+        stop_simulation = sim.start_thread()
+        settings = AwsSettings(
+            region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+        )
+        where = " · sandbox"
+        note = f"sandbox {sandbox.url}"
+        env_name: str | None = args.env or "demo"
+    else:
+        settings = AwsSettings(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        env_name = args.env
+    try:
+        snapshot, choices, region = asyncio.run(preflight(settings, env_name))
+        if snapshot is not None:
+            env_name = snapshot.name
+        from mwaa_tui.ui.app import AppConfig, MwaaApp
+
+        app = MwaaApp(
+            AppConfig(
+                aws=AwsSettings(
+                    region=region,
+                    profile=settings.profile,
+                    endpoint_url=settings.endpoint_url,
+                    static_credentials=settings.static_credentials,
+                ),
+                environment=env_name,
+                where=where,
+                note=note,
+                since_seconds=args.since,
+                buffer_lines=args.buffer_lines,
+                initial=snapshot,
+                choices=tuple(choices),
+            )
+        )
+        app.run()
+        return app.return_code or 0
+    finally:
+        if stop_simulation is not None:
+            stop_simulation.set()
+        if sandbox is not None:
+            sandbox.stop()
+
+
+async def preflight(
+    settings: AwsSettings, env: str | None
+) -> tuple[EnvironmentSnapshot | None, list[str], str]:
+    """Check region, credentials, the endpoint and the environment before the screen opens."""
+    from mwaa_tui.pollers.environment import list_environments
+
+    async with AwsGateway(settings) as gateway:
+        region = gateway.region
+        if env:
+            try:
+                resp = await gateway.call("mwaa", "get_environment", Name=env)
+            except AwsError as exc:
+                if exc.kind is not ErrorKind.NOT_FOUND:
+                    raise
+                try:
+                    names = await list_environments(gateway)
+                except AwsError:
+                    names = []
+                there = (f"environments there: {', '.join(names)}" if names
+                         else "there are no environments there")
+                raise CliError(f"environment '{env}' not found in {region}; {there}") from None
+            return parse_environment(resp.get("Environment") or {}), [], region
+        names = await list_environments(gateway)
+        if not names:
+            raise CliError(f"no MWAA environments in {region}; pass --env or --region")
+        if len(names) == 1:
+            resp = await gateway.call("mwaa", "get_environment", Name=names[0])
+            return parse_environment(resp.get("Environment") or {}), [], region
+        return None, names, region
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise CliError("the sandbox binds to loopback only (127.0.0.1, localhost or ::1)")
+    sandbox_mod, simulator_mod = _import_sandbox()
+    from mwaa_tui.sandbox.faults import parse_share
+
+    try:
+        faults = sandbox_mod.Faults(
+            throttle=dict(parse_share(s) for s in args.throttle),
+            deny=set(args.deny),
+            drop=dict(parse_share(s) for s in args.drop),
+            latency=args.latency,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    sandbox = sandbox_mod.Sandbox(region=args.region)
+    try:
+        sandbox.start(args.host, args.port)
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    sandbox.faults = faults
+    sim = simulator_mod.Simulator(sandbox, environment=args.env, seed=args.seed)
+    sim.setup(time.time())
+    stop = sim.start_thread()
+    print(f"sandbox on {sandbox.url}, environment '{args.env}' in {args.region}")
+    print("point a client at it:")
+    for key, value in sandbox.client_env().items():
+        print(f"  export {key}={value}")
+    print(f"  {PROG} --env {args.env}")
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        sandbox.stop()
+    return 0
+
+
+def _raise_interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Textual front end: widgets draw what they are given."""

@@ -1,0 +1,410 @@
+"""The main screen: header, log panes, metrics, alarms, CloudTrail, status line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer
+from textual.worker import Worker
+
+from mwaa_tui.aws.clients import AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.core.format import health_line
+from mwaa_tui.core.snapshots import (
+    COMPONENTS,
+    AlarmsSnapshot,
+    EnvironmentSnapshot,
+    HealthUpdate,
+    LogBatch,
+    LogConfig,
+    MetricsSnapshot,
+    SourceHealth,
+    TrailBatch,
+)
+from mwaa_tui.pollers.alarms import AlarmsPoller
+from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.environment import EnvironmentPoller
+from mwaa_tui.pollers.logs import LogPoller
+from mwaa_tui.pollers.metrics import MetricsPoller
+from mwaa_tui.pollers.trail import TrailPoller
+from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.screens.help import HelpScreen
+from mwaa_tui.ui.screens.picker import EnvironmentPicker
+from mwaa_tui.ui.screens.trail_detail import TrailDetail
+from mwaa_tui.ui.text import SEVERITY_STYLE
+from mwaa_tui.ui.widgets.alarms import AlarmsPane
+from mwaa_tui.ui.widgets.header import EnvironmentHeader
+from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
+from mwaa_tui.ui.widgets.metrics import MetricsPanel
+from mwaa_tui.ui.widgets.status import StatusLine
+from mwaa_tui.ui.widgets.trail import TrailTable
+
+
+PANES = ("logs", "metrics", "alarms", "trail")
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Seconds between polls of each source."""
+
+    environment: float = 30.0
+    logs: float = 2.0
+    metrics: float = 30.0
+    alarms: float = 15.0
+    trail: float = 30.0
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    aws: AwsSettings
+    environment: str | None
+    where: str = ""
+    """Shown after the region, e.g. ` · sandbox`."""
+    note: str = ""
+    """Shown at the end of the status line, e.g. the sandbox's URL."""
+    since_seconds: float = 600.0
+    buffer_lines: int = 10_000
+    intervals: Intervals = field(default_factory=Intervals)
+    initial: EnvironmentSnapshot | None = None
+    choices: tuple[str, ...] = ()
+    clock: Callable[[], float] = time.time
+    timings_path: str | None = None
+
+
+class MwaaApp(App[int]):
+    """mwaa-tui's one screen. Pollers post `PollerUpdate`s; this routes them to widgets."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mwaa-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c",
+                tooltip="Quit (also Ctrl+Q)"),
+        Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key binding"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
+        Binding("z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"),
+        *[
+            Binding(str(i + 1), f"view('{view}')", TAGS.get(view, view), show=i == 0,
+                    id=f"view-{view}", tooltip=f"Log view: {view if i else 'all components merged'}")
+            for i, view in enumerate(VIEWS)
+        ],
+    ]
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.clock = config.clock
+        self.environment: str | None = config.environment
+        self.gateway: AwsGateway | None = None
+        self.snapshot: EnvironmentSnapshot | None = config.initial
+        self.health: dict[str, SourceHealth] = {}
+        self.alarms: AlarmsSnapshot | None = None
+        self.pollers: dict[str, tuple[Poller, Worker[None]]] = {}
+        self.log_configs: dict[str, LogConfig] = {}
+        self.seen: set[str] = set()
+        """Which kinds of data have arrived, for the first-data timing."""
+        self._timed_all = False
+        self._ticks = 0
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report shows local variables, which can hold credentials: not here."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield EnvironmentHeader(self.config.aws.region or "", self.config.where, id="header")
+        with Vertical(id="main"):
+            with Horizontal(id="top"):
+                yield LogPanes(self.config.buffer_lines, id="logs")
+                yield MetricsPanel(id="metrics")
+            with Horizontal(id="bottom"):
+                yield AlarmsPane(id="alarms")
+                yield TrailTable(id="trail")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#logs").border_title = self._logs_title()
+        self.query_one("#metrics").border_title = "Metrics"
+        self.query_one("#alarms").border_title = "Alarms"
+        self.query_one("#trail").border_title = "CloudTrail"
+        self._install_signal_handlers()
+        self.set_interval(1.0, self.tick)
+        self.tick()
+        self.call_after_refresh(self._mark, "first_paint")
+        if self.snapshot is not None:
+            self._apply_environment(self.snapshot)
+        if self.environment:
+            self.start_monitoring(self.environment)
+        elif self.config.choices:
+            self.push_screen(
+                EnvironmentPicker(list(self.config.choices), self.config.aws.region or ""),
+                self._picked,
+            )
+
+    def _picked(self, name: str | None) -> None:
+        if name:
+            self.environment = name
+            self.start_monitoring(name)
+
+    def _install_signal_handlers(self) -> None:
+        # SIGTERM and SIGHUP (a dropped SSH session) exit through Textual, so the
+        # terminal is restored; the default action would leave it in raw mode.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, self.exit, 128 + int(sig))
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    # -- pollers -----------------------------------------------------------------------------
+
+    def start_monitoring(self, name: str) -> None:
+        self.run_worker(self._start(name), name="start", group="setup", exit_on_error=False)
+
+    async def _start(self, name: str) -> None:
+        gateway = AwsGateway(self.config.aws, clock=self.clock)
+        try:
+            await gateway.open()
+        except ConfigError as exc:
+            self.notify(str(exc), title="AWS", severity="error", timeout=30, markup=False)
+            return
+        self.gateway = gateway
+        iv = self.config.intervals
+        kw: dict[str, Any] = {"clock": self.clock}
+        self._run(EnvironmentPoller(gateway, name, interval=iv.environment, **kw))
+        self._run(MetricsPoller(gateway, name, interval=iv.metrics, **kw))
+        self._run(AlarmsPoller(gateway, name, interval=iv.alarms, **kw))
+        self._run(TrailPoller(gateway, interval=iv.trail, **kw))
+        if self.snapshot is not None:
+            self._reconcile_logs(self.snapshot)
+
+    def _run(self, poller: Poller) -> None:
+        old = self.pollers.pop(poller.source, None)
+        if old is not None:
+            old[1].cancel()
+        worker = self.run_worker(
+            poller.run(self._emit), name=poller.source, group="pollers", exit_on_error=False
+        )
+        self.pollers[poller.source] = (poller, worker)
+
+    def _emit(self, payload: object) -> None:
+        self.post_message(PollerUpdate(payload))
+
+    def _reconcile_logs(self, snapshot: EnvironmentSnapshot) -> None:
+        """Start, stop or move log pollers when the logging configuration changes."""
+        if self.gateway is None:
+            return
+        for component in COMPONENTS:
+            cfg = snapshot.log_config(component)
+            if cfg is None or cfg == self.log_configs.get(component):
+                continue
+            self.log_configs[component] = cfg
+            source = f"logs:{component}"
+            if cfg.enabled and cfg.group_name:
+                self._run(
+                    LogPoller(
+                        self.gateway, cfg, since_seconds=self.config.since_seconds,
+                        interval=self.config.intervals.logs, clock=self.clock,
+                    )
+                )
+            elif source in self.pollers:
+                self.pollers.pop(source)[1].cancel()
+                self.health.pop(source, None)
+
+    async def on_unmount(self) -> None:
+        for _, worker in self.pollers.values():
+            worker.cancel()
+        if self.gateway is not None:
+            await self.gateway.close()
+
+    # -- updates -----------------------------------------------------------------------------
+
+    def on_poller_update(self, message: PollerUpdate) -> None:
+        payload = message.payload
+        now = self.clock()
+        if isinstance(payload, HealthUpdate):
+            self.health[payload.health.source] = payload.health
+            self._refresh_health(now)
+        elif isinstance(payload, LogBatch):
+            self.query_one(LogPanes).add(payload)
+            if payload.events:
+                self._mark_data("logs")
+        elif isinstance(payload, EnvironmentSnapshot):
+            self._apply_environment(payload)
+            self._reconcile_logs(payload)
+            self._mark_data("environment")
+        elif isinstance(payload, MetricsSnapshot):
+            self.query_one(MetricsPanel).show(payload)
+            self._mark_data("metrics")
+        elif isinstance(payload, AlarmsSnapshot):
+            self._apply_alarms(payload, now)
+            self._mark_data("alarms")
+        elif isinstance(payload, TrailBatch):
+            self.query_one(TrailTable).add_events(payload.events, now)
+            self._mark_data("trail")
+
+    def _apply_environment(self, snapshot: EnvironmentSnapshot) -> None:
+        self.snapshot = snapshot
+        panes = self.query_one(LogPanes)
+        for cfg in snapshot.logging:
+            panes.set_config(cfg)
+        self.query_one("#logs").border_title = self._logs_title()
+        self._refresh_header(self.clock())
+
+    def _apply_alarms(self, snapshot: AlarmsSnapshot, now: float) -> None:
+        previous = {a.name: a.state for a in self.alarms.alarms} if self.alarms else None
+        self.alarms = snapshot
+        self.query_one(AlarmsPane).show(snapshot.alarms, now)
+        self.query_one(MetricsPanel).set_alarms(snapshot.alarms)
+        if previous is not None:
+            for alarm in snapshot.alarms:
+                old = previous.get(alarm.name)
+                if old is not None and old != alarm.state:
+                    self.notify(
+                        f"{alarm.name}: {old} → {alarm.state}",
+                        title="Alarm",
+                        severity="error" if alarm.state == "ALARM" else "information",
+                        markup=False,
+                    )
+        self._refresh_header(now)
+
+    # -- periodic ----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        now = self.clock()
+        self._refresh_health(now)
+        self._refresh_header(now)
+        if self.gateway is not None:
+            self.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
+        self._ticks += 1
+        if self._ticks % 5 == 0:
+            if self.alarms is not None:
+                self.query_one(AlarmsPane).show(self.alarms.alarms, now)
+            self.query_one(TrailTable).refresh_times(now)
+
+    def _refresh_header(self, now: float) -> None:
+        in_alarm = sum(1 for a in self.alarms.alarms if a.state == "ALARM") if self.alarms else 0
+        self.query_one(EnvironmentHeader).show(
+            self.snapshot, now, in_alarm, health_line(self.health.get("environment"), now)
+        )
+
+    def _refresh_health(self, now: float) -> None:
+        for widget_id, source in (("#metrics", "metrics"), ("#alarms", "alarms"),
+                                  ("#trail", "cloudtrail")):
+            self._subtitle(self.query_one(widget_id), self.health.get(source), now)
+        panes = self.query_one(LogPanes)
+        if panes.current == "All":
+            sources = [s for s in self.health if s.startswith("logs:")]
+            worst = max(
+                (self.health[s] for s in sources),
+                key=lambda h: (h.error is not None, h.failures),
+                default=None,
+            )
+            self._subtitle(panes, worst, now)
+        else:
+            self._subtitle(panes, self.health.get(f"logs:{panes.current}"), now)
+
+    def _subtitle(self, widget: Widget, health: SourceHealth | None, now: float) -> None:
+        text, severity = health_line(health, now)
+        widget.border_subtitle = Text(text, style=SEVERITY_STYLE[severity])  # type: ignore[assignment]
+        widget.set_class(severity == "error", "-failing")
+
+    def _logs_title(self) -> Text:
+        panes = self.query_one(LogPanes)
+        out = Text("Logs ")
+        for i, view in enumerate(VIEWS):
+            label = f"{i + 1} {TAGS.get(view, view)}"
+            cfg = self.snapshot.log_config(view) if self.snapshot and view != "All" else None
+            style = "dim strike" if cfg is not None and not cfg.enabled else ""
+            if view == panes.current:
+                style = "bold reverse"
+            out.append(f" {label} ", style=style)
+        return out
+
+    # -- timings for bench/ ------------------------------------------------------------------
+
+    def _mark(self, event: str) -> None:
+        path = self.config.timings_path or os.environ.get("MWAA_TUI_TIMINGS")
+        if path:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
+
+    def _mark_data(self, kind: str) -> None:
+        self.seen.add(kind)
+        if not self._timed_all and {"environment", "logs", "metrics", "alarms", "trail"} <= self.seen:
+            self._timed_all = True
+            self.call_after_refresh(self._mark, "all_data")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        sections: list[tuple[str, list[Binding]]] = [("Everywhere", self._bindings_of(self))]
+        focused = self.focused
+        if focused is not None:
+            own = self._bindings_of(focused)
+            if own:
+                sections.append((f"In the focused pane ({type(focused).__name__})", own))
+        self.push_screen(HelpScreen(sections))
+
+    @staticmethod
+    def _bindings_of(node: Any) -> list[Binding]:
+        out = []
+        for b in getattr(node, "BINDINGS", []):
+            if isinstance(b, Binding) and (b.description or b.tooltip):
+                out.append(b)
+        return out
+
+    def action_refresh(self) -> None:
+        for poller, _ in self.pollers.values():
+            poller.wake()
+        self.notify("polling every source now", timeout=2)
+
+    def action_view(self, view: str) -> None:
+        panes = self.query_one(LogPanes)
+        panes.show(view)
+        panes.border_title = self._logs_title()
+        self._refresh_health(self.clock())
+
+    def action_zoom(self) -> None:
+        target: Widget | None = self.focused
+        while target is not None and target.id not in PANES:
+            target = target.parent if isinstance(target.parent, Widget) else None
+        zoomed = self.screen.has_class("-zoomed")
+        if zoomed or target is None:
+            self.screen.remove_class("-zoomed")
+            for node in self.query("#top, #bottom, #logs, #metrics, #alarms, #trail"):
+                node.display = True
+            return
+        self.screen.add_class("-zoomed")
+        for pane_id in PANES:
+            self.query_one(f"#{pane_id}").display = pane_id == target.id
+        top = target.id in ("logs", "metrics")
+        self.query_one("#top").display = top
+        self.query_one("#bottom").display = not top
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, TrailTable):
+            selected = event.data_table.selected()
+            if selected is not None:
+                self.push_screen(TrailDetail(selected))

@@ -1,0 +1,52 @@
+"""`?`: every key binding, built from the bindings themselves so it cannot drift."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+NOTES = (
+    "Panes: Tab / Shift+Tab move focus; arrows and PgUp/PgDn scroll the focused pane.",
+    "Each pane's border shows its source's health: age of the last good poll, STALE, or the "
+    "last error in plain words (for a denied call, the IAM action that is missing).",
+    "The status line counts every AWS call of the last minute, by operation and outcome.",
+    "Polling stays inside account quotas shared by all panes: FilterLogEvents 5/s, "
+    "LookupEvents 2/s, DescribeAlarms 9/s.",
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for title, bindings in self.sections:
+            table.add_row(Text(title, style="bold underline"), "")
+            for b in bindings:
+                keys = ", ".join(_key_label(k) for k in b.key.split(","))
+                table.add_row(keys, Text(b.tooltip or b.description))
+            table.add_row("", "")
+        notes = Text("\n".join(NOTES), style="dim")
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("mwaa-tui keys", style="bold"))
+            yield Static(table)
+            yield Static(notes)
+            yield Static(Text("Esc, q or ? closes this.", style="italic dim"))
+
+
+def _key_label(key: str) -> str:
+    return {"question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab",
+            "shift+tab": "Shift+Tab", "ctrl+c": "Ctrl+C"}.get(key, key)

@@ -1,0 +1,31 @@
+"""Choosing an environment when the region has more than one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from mwaa_tui.core.sanitize import sanitize
+
+
+class EnvironmentPicker(ModalScreen[str]):
+    BINDINGS = [Binding("escape,q", "app.quit", "Quit", id="picker.quit")]
+
+    def __init__(self, names: list[str], region: str) -> None:
+        super().__init__()
+        self.names = names
+        self.region = region
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(Text(f"Environments in {self.region}: pick one (Enter)", style="bold"))
+            yield OptionList(*[Option(Text(sanitize(n)), id=n) for n in self.names])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(event.option.id)

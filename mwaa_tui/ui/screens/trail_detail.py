@@ -1,0 +1,49 @@
+"""One CloudTrail event: the summary, then its full JSON."""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from mwaa_tui.core.format import stamp
+from mwaa_tui.core.snapshots import TrailEvent
+
+
+class TrailDetail(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="trail.close")]
+
+    def __init__(self, event: TrailEvent) -> None:
+        super().__init__()
+        self.event = event
+
+    def compose(self) -> ComposeResult:
+        e = self.event
+        summary = Text()
+        summary.append(f"{e.name}", style="bold")
+        summary.append(f"  {stamp(e.time)}\n", style="dim")
+        summary.append("who   ", style="dim")
+        summary.append(f"{e.user}\n")
+        summary.append("from  ", style="dim")
+        summary.append(f"{e.source_ip}  {e.user_agent}\n")
+        summary.append("on    ", style="dim")
+        summary.append(f"{e.resource}\n")
+        summary.append("result ", style="dim")
+        if e.error_code:
+            summary.append(f" {e.error_code} ", style="bold white on red")
+            summary.append(f"\n{e.error_message}\n", style="red")
+        else:
+            summary.append("success\n", style="green")
+        body = (
+            Syntax(e.raw, "json", word_wrap=True, theme="ansi_dark")
+            if e.parsed
+            else Text("unparsed CloudTrailEvent (invalid JSON), shown raw:\n", style="yellow")
+            + Text(e.raw)
+        )
+        with VerticalScroll(id="trail-detail"):
+            yield Static(summary)
+            yield Static(body)

@@ -1,0 +1,93 @@
+"""The alarm list: ALARM first, each with its reason."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from mwaa_tui.core.alarms import describe_condition
+from mwaa_tui.core.format import relative
+from mwaa_tui.core.snapshots import Alarm
+from mwaa_tui.ui.text import safe, state_text
+
+
+class AlarmTable(DataTable[Text]):
+    """Rows keyed by alarm name; rebuilt only when the order changes."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.alarms: tuple[Alarm, ...] = ()
+        self.loaded = False
+        self._order: list[str] = []
+
+    def on_mount(self) -> None:
+        self.add_column("State", key="state", width=8)
+        self.add_column("Alarm", key="name")
+        self.add_column("Since", key="since", width=5)
+        self.add_column("Condition", key="condition")
+
+    def _cells(self, alarm: Alarm, now: float) -> dict[str, Text]:
+        since = relative(now - alarm.updated) if alarm.updated else "?"
+        return {
+            "state": state_text(alarm.state),
+            "name": safe(alarm.name, "bold" if alarm.state == "ALARM" else ""),
+            "since": safe(since, "dim"),
+            "condition": safe(describe_condition(alarm), "dim"),
+        }
+
+    def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
+        self.alarms = alarms
+        self.loaded = True
+        order = [a.name for a in alarms]
+        if order != self._order:
+            selected = self._selected_key()
+            self.clear()
+            for alarm in alarms:
+                cells = self._cells(alarm, now)
+                self.add_row(*cells.values(), key=alarm.name)
+            self._order = order
+            if selected in order:
+                self.move_cursor(row=order.index(selected))
+            return
+        for alarm in alarms:
+            for column, cell in self._cells(alarm, now).items():
+                self.update_cell(alarm.name, column, cell)
+
+    def _selected_key(self) -> str | None:
+        if not self._order or self.cursor_row >= len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+
+class AlarmsPane(Vertical):
+    """The alarm table and, under it, the highlighted alarm's condition and reason."""
+
+    def compose(self) -> ComposeResult:
+        yield AlarmTable(id="alarm-table")
+        yield Static("", id="alarm-reason")
+
+    def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
+        table = self.query_one(AlarmTable)
+        table.show(alarms, now)
+        self._describe(table.cursor_row)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, row: int) -> None:
+        table = self.query_one(AlarmTable)
+        reason = self.query_one("#alarm-reason", Static)
+        if not table.alarms or row >= len(table.alarms):
+            reason.update(Text("no alarms for this environment", style="dim") if table.alarms == ()
+                          and table.loaded else "")
+            return
+        alarm = table.alarms[row]
+        out = Text()
+        out.append(describe_condition(alarm), style="bold")
+        if alarm.period:
+            out.append(f" over {alarm.period}s", style="dim")
+        out.append("\n")
+        out.append(alarm.reason, style="red" if alarm.state == "ALARM" else "dim")
+        reason.update(out)

@@ -1,0 +1,86 @@
+"""The environment header: GetEnvironment at a glance."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from mwaa_tui.core.format import ago
+from mwaa_tui.core.snapshots import EnvironmentSnapshot
+from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
+
+SHORT = {"DAGProcessing": "DAG", "Scheduler": "Sched", "Task": "Task", "WebServer": "Web",
+         "Worker": "Worker"}
+
+
+class EnvironmentHeader(Static):
+    """Draws an `EnvironmentSnapshot`, the alarm count and the environment source's health."""
+
+    def __init__(self, region: str, where: str, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.aws_region = region
+        self.where = where
+        self.snapshot: EnvironmentSnapshot | None = None
+        self.in_alarm = 0
+        self.health_text = ("loading…", "wait")
+
+    def show(
+        self,
+        snapshot: EnvironmentSnapshot | None,
+        now: float,
+        in_alarm: int,
+        health: tuple[str, str],
+    ) -> None:
+        self.snapshot = snapshot
+        self.in_alarm = in_alarm
+        self.health_text = health
+        self.update(self.render_header(now))
+
+    def render_header(self, now: float) -> Text:
+        snap = self.snapshot
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append(" mwaa-tui ", style="bold reverse")
+        out.append(" ")
+        if snap is None:
+            out.append("connecting…", style="dim")
+            return out
+        out.append(snap.name, style="bold")
+        out.append("  ")
+        out.append(f"● {snap.status}", style=ENV_STATUS_STYLE.get(snap.status, "yellow"))
+        bits = [
+            f"Airflow {snap.airflow_version}" if snap.airflow_version else "",
+            snap.environment_class,
+            f"workers {snap.min_workers}-{snap.max_workers}" if snap.max_workers else "",
+            f"schedulers {snap.schedulers}" if snap.schedulers else "",
+            f"{self.aws_region}{self.where}",
+        ]
+        out.append("  " + "  ".join(b for b in bits if b), style="")
+        if self.in_alarm:
+            out.append("  ")
+            out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
+        out.append("\n")
+        out.append(" logs ", style="dim")
+        for cfg in snap.logging:
+            name = SHORT.get(cfg.component, cfg.component)
+            if cfg.enabled:
+                out.append(f"{name} ", style="bold")
+                out.append(f"{cfg.level or '?'}  ", style="cyan")
+            else:
+                out.append(f"{name} off  ", style="dim strike")
+        last = snap.last_update
+        if last is not None:
+            out.append("│ last update ", style="dim")
+            style = {"FAILED": "bold red", "SUCCESS": "green"}.get(last.status, "yellow")
+            out.append(last.status or "?", style=style)
+            if last.created_at:
+                out.append(f" {ago(last.created_at, now)}", style="dim")
+            if last.source:
+                out.append(f" ({last.source})", style="dim")
+        text, severity = self.health_text
+        if severity != "ok":
+            out.append(f"  │ {text}", style=SEVERITY_STYLE[severity])
+        if last is not None and (last.error_code or last.error_message):
+            out.append("\n")
+            out.append(" update error ", style="bold white on red")
+            out.append(f" {last.error_code}: {last.error_message}", style="red")
+        return out

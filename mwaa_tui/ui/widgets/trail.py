@@ -1,0 +1,67 @@
+"""The CloudTrail event list: newest first, errors highlighted."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from mwaa_tui.core.format import clock_time, relative
+from mwaa_tui.core.snapshots import TrailEvent
+from mwaa_tui.ui.text import safe
+
+MAX_EVENTS = 2000
+
+
+class TrailTable(DataTable[Text]):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        self.events: list[TrailEvent] = []
+        self._ids: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.add_column("When", key="time", width=13)
+        self.add_column("Event", key="name")
+        self.add_column("Error", key="error")
+        self.add_column("User", key="user")
+        self.add_column("Source IP", key="ip")
+
+    def add_events(self, events: tuple[TrailEvent, ...], now: float) -> None:
+        new = [e for e in events if e.event_id not in self._ids]
+        if not new:
+            return
+        self._ids.update(e.event_id for e in new)
+        self.events = sorted(self.events + new, key=lambda e: e.time, reverse=True)[:MAX_EVENTS]
+        self._ids = {e.event_id for e in self.events}
+        self.redraw(now)
+
+    def redraw(self, now: float) -> None:
+        selected = self.selected()
+        self.clear()
+        for event in self.events:
+            error = bool(event.error_code)
+            style = "bold red" if error else ""
+            self.add_row(
+                safe(f"{relative(now - event.time):>3} {clock_time(event.time)}", "dim"),
+                safe(event.name, style or "bold"),
+                safe(event.error_code, "bold white on red" if error else ""),
+                safe(event.user),
+                safe(event.source_ip, "dim"),
+                key=event.event_id,
+            )
+        if selected is not None:
+            ids = [e.event_id for e in self.events]
+            if selected.event_id in ids:
+                self.move_cursor(row=ids.index(selected.event_id))
+
+    def refresh_times(self, now: float, rows: int = 60) -> None:
+        """Keep the relative times of the visible top rows current."""
+        for event in self.events[:rows]:
+            self.update_cell(
+                event.event_id, "time",
+                safe(f"{relative(now - event.time):>3} {clock_time(event.time)}", "dim"),
+            )
+
+    def selected(self) -> TrailEvent | None:
+        if not self.events or self.cursor_row >= len(self.events) or self.row_count == 0:
+            return None
+        return self.events[self.cursor_row]

@@ -1,0 +1,78 @@
+"""Shared fixtures: one real sandbox endpoint per session, reset for every test."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from mwaa_tui.aws.clients import AwsGateway, AwsSettings
+from mwaa_tui.sandbox import Sandbox
+from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
+from mwaa_tui.sandbox.simulator import Simulator
+
+FIXED_NOW = 1_764_072_000.0
+"""2025-11-25T12:00:00Z: the frozen clock of snapshot tests."""
+
+
+@pytest.fixture(scope="session")
+def _sandbox_server() -> Iterator[Sandbox]:
+    sandbox = Sandbox(evaluate_every=None).start()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def sandbox(_sandbox_server: Sandbox) -> Iterator[Sandbox]:
+    """The session's sandbox with empty state and no faults."""
+    _sandbox_server.reset()
+    _sandbox_server.clock = time.time
+    yield _sandbox_server
+    _sandbox_server.reset()
+
+
+@pytest.fixture
+def aws_settings(sandbox: Sandbox) -> AwsSettings:
+    return AwsSettings(
+        region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+    )
+
+
+@pytest.fixture
+async def gateway(aws_settings: AwsSettings) -> Any:
+    gw = AwsGateway(aws_settings, env={})
+    await gw.open()
+    yield gw
+    await gw.close()
+
+
+@pytest.fixture
+def demo(sandbox: Sandbox) -> Simulator:
+    """A seeded simulated environment `demo`, set up at the real current time."""
+    sim = Simulator(sandbox, environment="demo", seed=3)
+    sim.setup(time.time())
+    return sim
+
+
+async def wait_until(
+    pilot: Any, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+) -> None:
+    """Let the app run until `predicate()` holds; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def async_wait_until(
+    predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from mwaa_tui.core.logstate import Interleaver, LogFollower, RingBuffer, SeenIds
+from mwaa_tui.core.snapshots import LogEvent
+
+
+def ev(ts: int, eid: str, component: str = "Worker") -> LogEvent:
+    return LogEvent(component=component, timestamp=ts, message=f"m{eid}", event_id=eid)
+
+
+def test_seen_ids_forget_the_oldest_beyond_capacity() -> None:
+    seen = SeenIds(capacity=3)
+    assert all(seen.add(x) for x in "abc")
+    assert not seen.add("a")
+    seen.add("d")
+    assert len(seen) == 3
+    assert "a" not in seen
+    assert seen.add("a")
+
+
+def test_ring_buffer_stays_bounded() -> None:
+    ring: RingBuffer[int] = RingBuffer(5)
+    ring.extend(range(12))
+    assert list(ring) == [7, 8, 9, 10, 11]
+    assert ring.dropped == 7
+
+
+def test_follower_dedupes_orders_and_moves_start_back_by_overlap() -> None:
+    f = LogFollower(start_ms=1_000, overlap_ms=500)
+    assert f.next_start_ms == 1_000
+    first = f.accept([ev(3_000, "b"), ev(2_000, "a")])
+    assert [e.event_id for e in first] == ["a", "b"]
+    assert f.next_start_ms == 2_500
+    again = f.accept([ev(2_000, "a"), ev(3_000, "b"), ev(3_100, "c")])
+    assert [e.event_id for e in again] == ["c"]
+    assert not any(e.late for e in first + again)
+
+
+def test_follower_flags_late_events_but_keeps_them() -> None:
+    f = LogFollower(start_ms=0)
+    f.accept([ev(5_000, "new")])
+    late = f.accept([ev(4_000, "old")])
+    assert [(e.event_id, e.late) for e in late] == [("old", True)]
+    assert f.newest_ms == 5_000
+
+
+def test_interleaver_waits_for_every_component_then_releases_in_time_order() -> None:
+    il = Interleaver(lag_ms=0)
+    il.set_components(["Scheduler", "Worker"])
+    assert il.add("Worker", [ev(100, "w1"), ev(300, "w2")], polled_to=400) == []
+    out = il.add("Scheduler", [ev(200, "s1", "Scheduler")], polled_to=350)
+    assert [e.event_id for e in out] == ["w1", "s1", "w2"]
+    assert il.pending == 0
+
+
+def test_interleaver_marks_events_older_than_released_as_late() -> None:
+    il = Interleaver(lag_ms=0)
+    il.set_components(["Worker"])
+    il.add("Worker", [ev(100, "a")], polled_to=500)
+    out = il.add("Worker", [ev(50, "b")], polled_to=600)
+    assert [(e.event_id, e.late) for e in out] == [("b", True)]
+
+
+def test_interleaver_ignores_components_that_are_not_active() -> None:
+    il = Interleaver(lag_ms=0)
+    il.set_components(["Worker"])
+    out = il.add("Worker", [ev(100, "a")], polled_to=200)
+    assert [e.event_id for e in out] == ["a"]
