@@ -118,10 +118,12 @@ class AwsGateway:
         settings: AwsSettings,
         *,
         clock: Callable[[], float] = time.time,
+        timer: Callable[[], float] = time.perf_counter,
         env: Mapping[str, str] | None = None,
         rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
+        self._timer = timer
         self.stats = CallStats()
         self.limiter = rate_limiter or RateLimiter()
         self._clock = clock
@@ -156,6 +158,8 @@ class AwsGateway:
             )
         try:
             credentials = await session.get_credentials()
+        except ProfileNotFound as exc:
+            raise ConfigError(f"profile not found: {exc.kwargs.get('profile')}") from None
         except BotoCoreError as exc:
             raise ConfigError(f"cannot load AWS credentials: {sanitize(exc)}") from None
         if credentials is None:
@@ -258,7 +262,7 @@ class AwsGateway:
         client = await self.client(service)
         await self.limiter.acquire(op)
         action = iam_action(service, op)
-        started = time.perf_counter()
+        started = self._timer()
         outcome = "error"
         try:
             result: dict[str, Any] = await getattr(client, operation)(**params)
@@ -286,18 +290,31 @@ class AwsGateway:
             raise AwsError(ErrorInfo(ErrorKind.OTHER, sanitize(exc), action)) from None
         finally:
             self.stats.record(
-                CallRecord(service, op, outcome, time.perf_counter() - started, self._clock())
+                CallRecord(service, op, outcome, self._timer() - started, self._clock())
             )
 
 
 def _network_detail(exc: BaseException) -> str:
-    text = str(exc).lower()
-    if "refused" in text or isinstance(exc, ConnectionRefusedError):
+    """Connection refused, timed out or dropped: the cause, from botocore's wrapping."""
+    causes: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo and len(causes) < 8:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or item in causes:
+            continue
+        causes.append(item)
+        kwargs = getattr(item, "kwargs", None)
+        todo += [kwargs.get("error") if isinstance(kwargs, dict) else None,
+                 getattr(item, "os_error", None), item.__cause__, item.__context__]
+    text = " ".join(f"{type(c).__name__} {c}" for c in causes).lower()
+    if "refused" in text or any(isinstance(c, ConnectionRefusedError) for c in causes):
         return "connection refused"
-    if "timeout" in text or "timed out" in text or isinstance(exc, asyncio.TimeoutError):
+    if "timeout" in text or "timed out" in text or isinstance(exc, TimeoutError):
         return "timed out"
     if "disconnect" in text or "closed" in text or "reset" in text:
         return "connection dropped"
+    if "name or service not known" in text or "nodename" in text or "getaddrinfo" in text:
+        return "host name not found"
     return sanitize(type(exc).__name__)
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer
@@ -79,6 +80,8 @@ class AppConfig:
     initial: EnvironmentSnapshot | None = None
     choices: tuple[str, ...] = ()
     clock: Callable[[], float] = time.time
+    timer: Callable[[], float] = time.perf_counter
+    """Measures call latency; snapshot tests freeze it with the clock."""
     timings_path: str | None = None
 
 
@@ -118,6 +121,11 @@ class MwaaApp(App[int]):
         self._timed_all = False
         self._ticks = 0
 
+    @property
+    def main(self) -> Screen[Any]:
+        """The main screen, whatever modal is on top of it."""
+        return self.screen_stack[0]
+
     def _fatal_error(self) -> None:
         """Textual's crash report shows local variables, which can hold credentials: not here."""
         import rich
@@ -144,10 +152,10 @@ class MwaaApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#logs").border_title = self._logs_title()
-        self.query_one("#metrics").border_title = "Metrics"
-        self.query_one("#alarms").border_title = "Alarms"
-        self.query_one("#trail").border_title = "CloudTrail"
+        self.main.query_one("#logs").border_title = self._logs_title()
+        self.main.query_one("#metrics").border_title = "Metrics"
+        self.main.query_one("#alarms").border_title = "Alarms"
+        self.main.query_one("#trail").border_title = "CloudTrail"
         self._install_signal_handlers()
         self.set_interval(1.0, self.tick)
         self.tick()
@@ -183,7 +191,7 @@ class MwaaApp(App[int]):
         self.run_worker(self._start(name), name="start", group="setup", exit_on_error=False)
 
     async def _start(self, name: str) -> None:
-        gateway = AwsGateway(self.config.aws, clock=self.clock)
+        gateway = AwsGateway(self.config.aws, clock=self.clock, timer=self.config.timer)
         try:
             await gateway.open()
         except ConfigError as exc:
@@ -241,13 +249,15 @@ class MwaaApp(App[int]):
     # -- updates -----------------------------------------------------------------------------
 
     def on_poller_update(self, message: PollerUpdate) -> None:
+        if not self.screen_stack or self._exit_renderables:
+            return
         payload = message.payload
         now = self.clock()
         if isinstance(payload, HealthUpdate):
             self.health[payload.health.source] = payload.health
             self._refresh_health(now)
         elif isinstance(payload, LogBatch):
-            self.query_one(LogPanes).add(payload)
+            self.main.query_one(LogPanes).add(payload)
             if payload.events:
                 self._mark_data("logs")
         elif isinstance(payload, EnvironmentSnapshot):
@@ -255,28 +265,28 @@ class MwaaApp(App[int]):
             self._reconcile_logs(payload)
             self._mark_data("environment")
         elif isinstance(payload, MetricsSnapshot):
-            self.query_one(MetricsPanel).show(payload)
+            self.main.query_one(MetricsPanel).show(payload)
             self._mark_data("metrics")
         elif isinstance(payload, AlarmsSnapshot):
             self._apply_alarms(payload, now)
             self._mark_data("alarms")
         elif isinstance(payload, TrailBatch):
-            self.query_one(TrailTable).add_events(payload.events, now)
+            self.main.query_one(TrailTable).add_events(payload.events, now)
             self._mark_data("trail")
 
     def _apply_environment(self, snapshot: EnvironmentSnapshot) -> None:
         self.snapshot = snapshot
-        panes = self.query_one(LogPanes)
+        panes = self.main.query_one(LogPanes)
         for cfg in snapshot.logging:
             panes.set_config(cfg)
-        self.query_one("#logs").border_title = self._logs_title()
+        self.main.query_one("#logs").border_title = self._logs_title()
         self._refresh_header(self.clock())
 
     def _apply_alarms(self, snapshot: AlarmsSnapshot, now: float) -> None:
         previous = {a.name: a.state for a in self.alarms.alarms} if self.alarms else None
         self.alarms = snapshot
-        self.query_one(AlarmsPane).show(snapshot.alarms, now)
-        self.query_one(MetricsPanel).set_alarms(snapshot.alarms)
+        self.main.query_one(AlarmsPane).show(snapshot.alarms, now)
+        self.main.query_one(MetricsPanel).set_alarms(snapshot.alarms)
         if previous is not None:
             for alarm in snapshot.alarms:
                 old = previous.get(alarm.name)
@@ -296,24 +306,24 @@ class MwaaApp(App[int]):
         self._refresh_health(now)
         self._refresh_header(now)
         if self.gateway is not None:
-            self.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
+            self.main.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
         self._ticks += 1
         if self._ticks % 5 == 0:
             if self.alarms is not None:
-                self.query_one(AlarmsPane).show(self.alarms.alarms, now)
-            self.query_one(TrailTable).refresh_times(now)
+                self.main.query_one(AlarmsPane).show(self.alarms.alarms, now)
+            self.main.query_one(TrailTable).refresh_times(now)
 
     def _refresh_header(self, now: float) -> None:
         in_alarm = sum(1 for a in self.alarms.alarms if a.state == "ALARM") if self.alarms else 0
-        self.query_one(EnvironmentHeader).show(
+        self.main.query_one(EnvironmentHeader).show(
             self.snapshot, now, in_alarm, health_line(self.health.get("environment"), now)
         )
 
     def _refresh_health(self, now: float) -> None:
         for widget_id, source in (("#metrics", "metrics"), ("#alarms", "alarms"),
                                   ("#trail", "cloudtrail")):
-            self._subtitle(self.query_one(widget_id), self.health.get(source), now)
-        panes = self.query_one(LogPanes)
+            self._subtitle(self.main.query_one(widget_id), self.health.get(source), now)
+        panes = self.main.query_one(LogPanes)
         if panes.current == "All":
             sources = [s for s in self.health if s.startswith("logs:")]
             worst = max(
@@ -331,7 +341,7 @@ class MwaaApp(App[int]):
         widget.set_class(severity == "error", "-failing")
 
     def _logs_title(self) -> Text:
-        panes = self.query_one(LogPanes)
+        panes = self.main.query_one(LogPanes)
         out = Text("Logs ")
         for i, view in enumerate(VIEWS):
             label = f"{i + 1} {TAGS.get(view, view)}"
@@ -381,7 +391,7 @@ class MwaaApp(App[int]):
         self.notify("polling every source now", timeout=2)
 
     def action_view(self, view: str) -> None:
-        panes = self.query_one(LogPanes)
+        panes = self.main.query_one(LogPanes)
         panes.show(view)
         panes.border_title = self._logs_title()
         self._refresh_health(self.clock())
@@ -393,15 +403,15 @@ class MwaaApp(App[int]):
         zoomed = self.screen.has_class("-zoomed")
         if zoomed or target is None:
             self.screen.remove_class("-zoomed")
-            for node in self.query("#top, #bottom, #logs, #metrics, #alarms, #trail"):
+            for node in self.main.query("#top, #bottom, #logs, #metrics, #alarms, #trail"):
                 node.display = True
             return
         self.screen.add_class("-zoomed")
         for pane_id in PANES:
-            self.query_one(f"#{pane_id}").display = pane_id == target.id
+            self.main.query_one(f"#{pane_id}").display = pane_id == target.id
         top = target.id in ("logs", "metrics")
-        self.query_one("#top").display = top
-        self.query_one("#bottom").display = not top
+        self.main.query_one("#top").display = top
+        self.main.query_one("#bottom").display = not top
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, TrailTable):

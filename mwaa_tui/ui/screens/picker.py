@@ -19,11 +19,11 @@ class EnvironmentPicker(ModalScreen[str]):
     def __init__(self, names: list[str], region: str) -> None:
         super().__init__()
         self.names = names
-        self.region = region
+        self.aws_region = region
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(Text(f"Environments in {self.region}: pick one (Enter)", style="bold"))
+            yield Static(Text(f"Environments in {self.aws_region}: pick one (Enter)", style="bold"))
             yield OptionList(*[Option(Text(sanitize(n)), id=n) for n in self.names])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

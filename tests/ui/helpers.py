@@ -1,0 +1,56 @@
+"""Building the app against the sandbox for pilot tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Log
+
+from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
+from mwaa_tui.ui.widgets.alarms import AlarmTable
+from mwaa_tui.ui.widgets.header import EnvironmentHeader
+from mwaa_tui.ui.widgets.metrics import MetricRow
+from mwaa_tui.ui.widgets.trail import TrailTable
+
+FAST = Intervals(environment=1.0, logs=0.3, metrics=2.0, alarms=0.5, trail=1.0)
+
+
+def make_app(settings: AwsSettings, environment: str | None = "demo", **kwargs: Any) -> MwaaApp:
+    kwargs.setdefault("intervals", FAST)
+    return MwaaApp(AppConfig(aws=settings, environment=environment, **kwargs))
+
+
+def header_text(app: MwaaApp) -> str:
+    return app.query_one(EnvironmentHeader).render_header(app.clock()).plain
+
+
+def log_lines(app: MwaaApp, view: str = "All") -> list[str]:
+    return list(app.query_one(f"#log-view-{view}", Log).lines)
+
+
+def alarm_names(app: MwaaApp) -> list[str]:
+    return [a.name for a in app.query_one(AlarmTable).alarms]
+
+
+def trail_names(app: MwaaApp) -> list[str]:
+    return [e.name for e in app.query_one(TrailTable).events]
+
+
+def metric_labels(app: MwaaApp) -> list[str]:
+    return [row.series.label for row in app.query(MetricRow)]
+
+
+def subtitle(app: MwaaApp, pane: str) -> str:
+    return str(app.query_one(f"#{pane}").border_subtitle or "")
+
+
+def screen_text(app: MwaaApp) -> str:
+    """The visible text of the current screen, from Textual's own screenshot."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return "".join(html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)).replace(
+        "\xa0", " "
+    )

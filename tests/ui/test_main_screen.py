@@ -1,0 +1,164 @@
+"""The app against the sandbox over real HTTP, driven by keys, asserting what is shown."""
+
+from __future__ import annotations
+
+import time
+
+from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.sandbox import Sandbox
+from mwaa_tui.sandbox.simulator import Simulator, hostile_trail_event
+from mwaa_tui.sandbox.stores import ComponentLogging
+from mwaa_tui.ui.screens.help import HelpScreen
+from mwaa_tui.ui.screens.picker import EnvironmentPicker
+from mwaa_tui.ui.screens.trail_detail import TrailDetail
+from mwaa_tui.ui.widgets.logs import ComponentLog
+from tests.conftest import wait_until
+from tests.ui.helpers import (
+    alarm_names,
+    header_text,
+    log_lines,
+    make_app,
+    metric_labels,
+    screen_text,
+    subtitle,
+    trail_names,
+)
+
+
+async def test_every_pane_fills_from_the_sandbox(demo: Simulator, aws_settings: AwsSettings) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), what="environment status")
+        await wait_until(pilot, lambda: any(" Sched " in ln for ln in log_lines(app)), what="log lines")
+        await wait_until(pilot, lambda: "demo-S3KeySensor-OperatorFailures" in alarm_names(app),
+                         what="an alarm")
+        await wait_until(pilot, lambda: bool(trail_names(app)), what="CloudTrail events")
+        await wait_until(pilot, lambda: "CPU BaseWorker" in metric_labels(app), what="sparklines")
+        assert "Airflow 2.10.3" in header_text(app)
+        assert "staging-SchedulerHeartbeat" not in alarm_names(app)
+        assert set(trail_names(app)) <= {"CreateWebLoginToken", "CreateCliToken", "InvokeRestApi"}
+        await wait_until(pilot, lambda: "updated" in subtitle(app, "alarms"), what="health")
+        assert any(line.split()[1:2] == ["{scheduler_job_runner.py:417}"]
+                   for line in log_lines(app, "Scheduler"))
+
+
+async def test_denied_and_throttled_services_leave_the_other_panes_alone(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    sandbox.faults.deny.add("cloudtrail")
+    sandbox.faults.throttle["logs"] = 0.5
+    app = make_app(aws_settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: "cloudtrail:LookupEvents" in subtitle(app, "trail"),
+                         what="the denied action named")
+        assert "access denied" in subtitle(app, "trail")
+        await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), what="logs despite throttling")
+        await wait_until(pilot, lambda: bool(alarm_names(app)), what="alarms")
+        await wait_until(pilot, lambda: bool(metric_labels(app)), what="metrics")
+        assert trail_names(app) == []
+        assert app.query_one("#trail").has_class("-failing")
+        assert gateway_throttled(app) > 0
+
+
+def gateway_throttled(app) -> int:
+    assert app.gateway is not None
+    return sum(n for (op, outcome), n in app.gateway.stats.totals.items() if outcome == "throttled")
+
+
+async def test_hostile_strings_are_drawn_inertly(sandbox: Sandbox, aws_settings: AwsSettings) -> None:
+    sim = Simulator(sandbox, environment="demo", seed=4)
+    sim.setup(time.time(), history=300)
+    now = time.time()
+    hostile = [
+        "\x1b[2J\x1b]0;pwned\x07[bold red]not markup[/] \x9b31m",
+        "[link=https://evil.example]click[/link] \x1b]8;;https://evil\x1b\\x\x1b]8;;\x1b\\",
+        "wide 日本語 🚀 rtl שלום \u202eevil",
+        "x" * 200_000,
+    ]
+    with sandbox.lock:
+        stream = sandbox.logs.groups["airflow-demo-Worker"]
+        stream.create_log_stream("hostile")
+        stream.streams["hostile"].put_log_events(
+            [{"timestamp": int(now * 1000) - 20_000 + i, "message": m} for i, m in enumerate(hostile)]
+        )
+        hostile_trail_event(sim, now - 5)
+    app = make_app(aws_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: any("not markup" in ln for ln in log_lines(app, "Worker")),
+                         what="the hostile line")
+        await wait_until(pilot, lambda: "InvokeRestApi" in trail_names(app), what="hostile event")
+        lines = log_lines(app, "Worker")
+        assert any("[bold red]not markup[/]" in ln for ln in lines)
+        assert any("[link=https://evil.example]click[/link]" in ln for ln in lines)
+        assert all("\x1b" not in ln and "\x9b" not in ln and "\u202e" not in ln for ln in lines)
+        assert any("more characters]" in ln for ln in lines)
+        trail = app.query_one("TrailTable")
+        evil = next(e for e in trail.events if "evil" in e.user)
+        assert evil.user == "[bold red]evil[/]/session"
+        trail.focus()
+        trail.move_cursor(row=trail.events.index(evil))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TrailDetail), what="detail screen")
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+        await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_keys_help_views_zoom_and_quit(demo: Simulator, aws_settings: AwsSettings) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: bool(log_lines(app, "Task")), what="task logs")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app)
+        for words in ("Quit", "Show every key binding", "Fullscreen the focused pane"):
+            assert words in help_text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("4")
+        assert app.query_one("ContentSwitcher").current == "log-Task"
+        assert "reverse" in str(app.query_one("#logs").border_title) or "4 Task" in str(
+            app.query_one("#logs").border_title)
+        app.query_one("#log-view-Task").focus()
+        await pilot.press("z")
+        assert not app.query_one("#metrics").display and not app.query_one("#bottom").display
+        await pilot.press("z")
+        assert app.query_one("#metrics").display and app.query_one("#bottom").display
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_disabled_component_and_a_logging_change_without_restart(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    sim = Simulator(sandbox, environment="demo", seed=8)
+    sim.setup(time.time(), history=300)
+    env = sandbox.mwaa.environments["demo"]
+    env.logging["WebServer"] = ComponentLogging(enabled=False, level="CRITICAL")
+    app = make_app(aws_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        state = app.query_one("#log-state-WebServer")
+        await wait_until(pilot, lambda: "disabled (level CRITICAL)" in str(state.render()),
+                         what="disabled WebServer")
+        assert "logs:WebServer" not in app.pollers
+        await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), what="worker lines")
+        env.logging["Worker"] = ComponentLogging(enabled=False, level="INFO")
+        await wait_until(pilot, lambda: "logs:Worker" not in app.pollers, what="worker stopped")
+        worker_state = app.query_one("#log-state-Worker")
+        assert "disabled" in str(worker_state.render())
+        assert isinstance(app.query_one("#log-Worker"), ComponentLog)
+
+
+async def test_picker_when_the_region_has_several_environments(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    sim = Simulator(sandbox, environment="demo", seed=9)
+    sim.setup(time.time(), history=300)
+    sandbox.create_environment("other")
+    app = make_app(aws_settings, environment=None, choices=("demo", "other"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, EnvironmentPicker), what="picker")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), what="environment")
+        assert app.environment == "demo"
