@@ -51,7 +51,8 @@ class MetricsPoller(Poller):
             self.series = await self.discover()
             self._discovered_at = now
         period = choose_period(self.range_seconds)
-        end = (int(now) // period + 1) * period
+        # Complete periods only: a partial last period reads as a sudden drop.
+        end = int(now) // period * period
         start = end - self.range_seconds
         points: dict[str, dict[float, float]] = {s.key: {} for s in self.series}
         for offset in range(0, len(self.series), MAX_QUERIES_PER_CALL):

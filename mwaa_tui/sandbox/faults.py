@@ -48,14 +48,22 @@ class Faults:
         self._lock = threading.Lock()
 
     def decide(self, service: str) -> str | None:
-        """'deny', 'throttle', 'drop' or None for one call to `service`."""
-        if service in self.deny:
+        """'deny', 'throttle', 'drop' or None for one call to `service` (a signing name).
+
+        The sets may be edited directly with either kind of name, so both are looked up.
+        """
+        names = {service} | {k for k, v in SERVICE_ALIASES.items() if v == service}
+        if names & self.deny:
             return "deny"
+        throttle = max((self.throttle.get(n, 0.0) for n in names), default=0.0)
+        drop = max((self.drop.get(n, 0.0) for n in names), default=0.0)
+        if not throttle and not drop:
+            return None
         with self._lock:
             roll = self._rng.random()
-        if roll < self.throttle.get(service, 0.0):
+        if roll < throttle:
             return "throttle"
-        if roll > 1.0 - self.drop.get(service, 0.0):
+        if roll > 1.0 - drop:
             return "drop"
         return None
 

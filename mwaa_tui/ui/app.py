@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -90,6 +91,8 @@ class MwaaApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mwaa-tui"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
@@ -181,7 +184,7 @@ class MwaaApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             try:
-                loop.add_signal_handler(sig, self.exit, 128 + int(sig))
+                loop.add_signal_handler(sig, partial(self.exit, return_code=128 + int(sig)))
             except (NotImplementedError, RuntimeError, ValueError):
                 pass
 
@@ -342,7 +345,7 @@ class MwaaApp(App[int]):
 
     def _logs_title(self) -> Text:
         panes = self.main.query_one(LogPanes)
-        out = Text("Logs ")
+        out = Text()
         for i, view in enumerate(VIEWS):
             label = f"{i + 1} {TAGS.get(view, view)}"
             cfg = self.snapshot.log_config(view) if self.snapshot and view != "All" else None
@@ -405,8 +408,10 @@ class MwaaApp(App[int]):
             self.screen.remove_class("-zoomed")
             for node in self.main.query("#top, #bottom, #logs, #metrics, #alarms, #trail"):
                 node.display = True
+                node.remove_class("-zoom")
             return
         self.screen.add_class("-zoomed")
+        target.add_class("-zoom")
         for pane_id in PANES:
             self.main.query_one(f"#{pane_id}").display = pane_id == target.id
         top = target.id in ("logs", "metrics")

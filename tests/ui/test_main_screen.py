@@ -52,9 +52,11 @@ async def test_denied_and_throttled_services_leave_the_other_panes_alone(
         await wait_until(pilot, lambda: "cloudtrail:LookupEvents" in subtitle(app, "trail"),
                          what="the denied action named")
         assert "access denied" in subtitle(app, "trail")
-        await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), what="logs despite throttling")
-        await wait_until(pilot, lambda: bool(alarm_names(app)), what="alarms")
-        await wait_until(pilot, lambda: bool(metric_labels(app)), what="metrics")
+        # Throttled polls back off with jitter: allow for a few retries.
+        await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), timeout=30,
+                         what="logs despite throttling")
+        await wait_until(pilot, lambda: bool(alarm_names(app)), timeout=30, what="alarms")
+        await wait_until(pilot, lambda: bool(metric_labels(app)), timeout=30, what="metrics")
         assert trail_names(app) == []
         assert app.query_one("#trail").has_class("-failing")
         assert gateway_throttled(app) > 0

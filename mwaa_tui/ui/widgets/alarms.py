@@ -23,10 +23,17 @@ class AlarmTable(DataTable[Text]):
         self._order: list[str] = []
 
     def on_mount(self) -> None:
+        self._columns(())
+
+    def _columns(self, alarms: tuple[Alarm, ...]) -> None:
+        # Explicit widths: auto-sized columns come out differently from run to run.
+        name = max([5, *(len(a.name) for a in alarms)])
+        condition = max([9, *(len(describe_condition(a)) for a in alarms)])
+        self.clear(columns=True)
         self.add_column("State", key="state", width=8)
-        self.add_column("Alarm", key="name")
+        self.add_column("Alarm", key="name", width=min(name, 48))
         self.add_column("Since", key="since", width=5)
-        self.add_column("Condition", key="condition")
+        self.add_column("Condition", key="condition", width=min(condition, 60))
 
     def _cells(self, alarm: Alarm, now: float) -> dict[str, Text]:
         since = relative(now - alarm.updated) if alarm.updated else "?"
@@ -43,7 +50,7 @@ class AlarmTable(DataTable[Text]):
         order = [a.name for a in alarms]
         if order != self._order:
             selected = self._selected_key()
-            self.clear()
+            self._columns(alarms)
             for alarm in alarms:
                 cells = self._cells(alarm, now)
                 self.add_row(*cells.values(), key=alarm.name)

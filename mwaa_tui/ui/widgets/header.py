@@ -47,6 +47,9 @@ class EnvironmentHeader(Static):
         out.append(snap.name, style="bold")
         out.append("  ")
         out.append(f"● {snap.status}", style=ENV_STATUS_STYLE.get(snap.status, "yellow"))
+        if self.in_alarm:
+            out.append("  ")
+            out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
         bits = [
             f"Airflow {snap.airflow_version}" if snap.airflow_version else "",
             snap.environment_class,
@@ -55,9 +58,6 @@ class EnvironmentHeader(Static):
             f"{self.aws_region}{self.where}",
         ]
         out.append("  " + "  ".join(b for b in bits if b), style="")
-        if self.in_alarm:
-            out.append("  ")
-            out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
         out.append("\n")
         out.append(" logs ", style="dim")
         for cfg in snap.logging:

@@ -15,8 +15,8 @@ from mwaa_tui.core.format import clock_time
 from mwaa_tui.core.logstate import Interleaver
 from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
 
-TAGS = {"DAGProcessing": "DAG", "Scheduler": "Sched", "Task": "Task", "WebServer": "Web",
-        "Worker": "Worker"}
+TAGS = {"All": "All", "DAGProcessing": "DAG", "Scheduler": "Sched", "Task": "Task",
+        "WebServer": "Web", "Worker": "Worker"}
 TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
 VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
 CONTINUATION = "  │ "

@@ -19,11 +19,21 @@ class TrailTable(DataTable[Text]):
         self._ids: set[str] = set()
 
     def on_mount(self) -> None:
+        self._columns()
+
+    def _columns(self) -> None:
+        # Explicit widths: auto-sized columns come out differently from run to run.
+        def widest(values: list[str], least: int, most: int) -> int:
+            return max(least, min(most, max((len(v) for v in values), default=0)))
+
+        self.clear(columns=True)
         self.add_column("When", key="time", width=13)
-        self.add_column("Event", key="name")
-        self.add_column("Error", key="error")
-        self.add_column("User", key="user")
-        self.add_column("Source IP", key="ip")
+        self.add_column("Event", key="name", width=widest([e.name for e in self.events], 5, 26))
+        self.add_column("Error", key="error",
+                        width=widest([e.error_code for e in self.events], 5, 24))
+        self.add_column("User", key="user", width=widest([e.user for e in self.events], 4, 40))
+        self.add_column("Source IP", key="ip",
+                        width=widest([e.source_ip for e in self.events], 9, 39))
 
     def add_events(self, events: tuple[TrailEvent, ...], now: float) -> None:
         new = [e for e in events if e.event_id not in self._ids]
@@ -36,7 +46,7 @@ class TrailTable(DataTable[Text]):
 
     def redraw(self, now: float) -> None:
         selected = self.selected()
-        self.clear()
+        self._columns()
         for event in self.events:
             error = bool(event.error_code)
             style = "bold red" if error else ""

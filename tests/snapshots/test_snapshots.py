@@ -1,0 +1,44 @@
+"""Snapshots of the main screen from a seeded sandbox with a frozen clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mwaa_tui.sandbox import Sandbox
+from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
+from mwaa_tui.sandbox.simulator import Simulator
+from mwaa_tui.ui.app import Intervals, MwaaApp
+from tests.conftest import FIXED_NOW, wait_until
+from tests.ui.helpers import make_app
+
+ONCE = Intervals(environment=3600, logs=3600, metrics=3600, alarms=3600, trail=3600)
+SOURCES = {"environment", "metrics", "alarms", "cloudtrail"} | {
+    f"logs:{c}" for c in ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
+}
+
+
+def frozen_app(sandbox: Sandbox) -> MwaaApp:
+    from mwaa_tui.aws.clients import AwsSettings
+
+    Simulator(sandbox, environment="demo", seed=7).setup(FIXED_NOW)
+    settings = AwsSettings(region=sandbox.region, endpoint_url=sandbox.url,
+                           static_credentials=DEMO_CREDENTIALS)
+    return make_app(settings, clock=lambda: FIXED_NOW, timer=lambda: 0.0, intervals=ONCE,
+                    where=" · sandbox")
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until every source has answered once, then draw the final state."""
+    app = pilot.app
+    await wait_until(pilot, lambda: SOURCES <= set(app.health) and app._timed_all, timeout=20,
+                     what="every source")
+    app.main.query_one("LogPanes").flush()
+    app.tick()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_main_screen(snap_compare: Any, sandbox: Sandbox, size: tuple[int, int]) -> None:
+    assert snap_compare(frozen_app(sandbox), terminal_size=size, run_before=settle)
