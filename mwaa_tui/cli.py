@@ -50,19 +50,40 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--env", metavar="NAME",
-                   help="MWAA environment name; without it, the region's only environment is "
-                   "used, or you pick one")
-    p.add_argument("--region", metavar="R", help="AWS region (default: AWS_REGION or the profile's)")
+    p.add_argument(
+        "--env",
+        metavar="NAME",
+        help="MWAA environment name; without it, the region's only environment is "
+        "used, or you pick one",
+    )
+    p.add_argument(
+        "--region", metavar="R", help="AWS region (default: AWS_REGION or the profile's)"
+    )
     p.add_argument("--profile", metavar="P", help="named profile from ~/.aws/config (SSO works)")
-    p.add_argument("--endpoint-url", metavar="URL",
-                   help="send every call to this endpoint (a VPC endpoint, LocalStack, the sandbox)")
-    p.add_argument("--since", type=duration, default=600.0, metavar="DURATION",
-                   help="how far back the log tail starts (default: 10m)")
-    p.add_argument("--buffer-lines", type=int, default=10_000, metavar="N",
-                   help="lines kept per log pane (default: 10000)")
-    p.add_argument("--demo", action="store_true",
-                   help="start a local sandbox with a simulated environment and monitor it")
+    p.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send every call to this endpoint (a VPC endpoint, LocalStack, the sandbox)",
+    )
+    p.add_argument(
+        "--since",
+        type=duration,
+        default=600.0,
+        metavar="DURATION",
+        help="how far back the log tail starts (default: 10m)",
+    )
+    p.add_argument(
+        "--buffer-lines",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="lines kept per log pane (default: 10000)",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="start a local sandbox with a simulated environment and monitor it",
+    )
     p.add_argument("--seed", type=int, default=7, help="the demo simulation's seed (default: 7)")
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
@@ -74,19 +95,39 @@ def build_sandbox_parser() -> argparse.ArgumentParser:
         description="Run the local AWS-compatible sandbox (MWAA, CloudWatch Logs, CloudWatch, "
         "CloudTrail LookupEvents) with a simulated environment, for any AWS client.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=4566, help="port (default: 4566; 0 picks a free one)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="loopback address to bind (default: 127.0.0.1)"
+    )
+    p.add_argument(
+        "--port", type=int, default=4566, help="port (default: 4566; 0 picks a free one)"
+    )
     p.add_argument("--env", default="demo", help="simulated environment name (default: demo)")
     p.add_argument("--seed", type=int, default=7, help="simulation seed (default: 7)")
     p.add_argument("--region", default="eu-west-1", help="region (default: eu-west-1)")
-    p.add_argument("--throttle", action="append", default=[], metavar="SERVICE=SHARE",
-                   help="answer a share of calls with throttling, e.g. logs=0.3 (repeatable)")
-    p.add_argument("--deny", action="append", default=[], metavar="SERVICE",
-                   help="answer every call to SERVICE with AccessDenied (repeatable)")
-    p.add_argument("--drop", action="append", default=[], metavar="SERVICE=SHARE",
-                   help="drop the connection for a share of calls (repeatable)")
-    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
-                   help="add latency to every call")
+    p.add_argument(
+        "--throttle",
+        action="append",
+        default=[],
+        metavar="SERVICE=SHARE",
+        help="answer a share of calls with throttling, e.g. logs=0.3 (repeatable)",
+    )
+    p.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="answer every call to SERVICE with AccessDenied (repeatable)",
+    )
+    p.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="SERVICE=SHARE",
+        help="drop the connection for a share of calls (repeatable)",
+    )
+    p.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="add latency to every call"
+    )
     return p
 
 
@@ -190,8 +231,11 @@ async def preflight(
                     names = await list_environments(gateway)
                 except AwsError:
                     names = []
-                there = (f"environments there: {', '.join(names)}" if names
-                         else "there are no environments there")
+                there = (
+                    f"environments there: {', '.join(names)}"
+                    if names
+                    else "there are no environments there"
+                )
                 raise CliError(f"environment '{env}' not found in {region}; {there}") from None
             return parse_environment(resp.get("Environment") or {}), [], region
         names = await list_environments(gateway)

@@ -304,8 +304,12 @@ def _network_detail(exc: BaseException) -> str:
             continue
         causes.append(item)
         kwargs = getattr(item, "kwargs", None)
-        todo += [kwargs.get("error") if isinstance(kwargs, dict) else None,
-                 getattr(item, "os_error", None), item.__cause__, item.__context__]
+        todo += [
+            kwargs.get("error") if isinstance(kwargs, dict) else None,
+            getattr(item, "os_error", None),
+            item.__cause__,
+            item.__context__,
+        ]
     text = " ".join(f"{type(c).__name__} {c}" for c in causes).lower()
     if "refused" in text or any(isinstance(c, ConnectionRefusedError) for c in causes):
         return "connection refused"

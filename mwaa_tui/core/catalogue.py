@@ -33,11 +33,29 @@ class Panel:
     """Which direction is trouble: "high", "low" or "" for neither."""
 
 
-def _p(group: str, label: str, ns: str, metric: str, stat: str, unit: str,
-       dims: Iterable[str] = (), fixed: Mapping[str, str] | None = None, bad: str = "high") -> Panel:
+def _p(
+    group: str,
+    label: str,
+    ns: str,
+    metric: str,
+    stat: str,
+    unit: str,
+    dims: Iterable[str] = (),
+    fixed: Mapping[str, str] | None = None,
+    bad: str = "high",
+) -> Panel:
     fixed = dict(fixed or {})
-    return Panel(group, label, ns, metric, stat, unit, frozenset(dims) | frozenset(fixed),
-                 tuple(sorted(fixed.items())), bad)
+    return Panel(
+        group,
+        label,
+        ns,
+        metric,
+        stat,
+        unit,
+        frozenset(dims) | frozenset(fixed),
+        tuple(sorted(fixed.items())),
+        bad,
+    )
 
 
 SCHED = {"Function": "Scheduler"}
@@ -45,7 +63,9 @@ DAGP = {"Function": "DAG Processing"}
 EXEC = {"Function": "Executor"}
 
 CATALOGUE: tuple[Panel, ...] = (
-    _p("Scheduler", "Heartbeat", MWAA, "SchedulerHeartbeat", "Sum", "Count", fixed=SCHED, bad="low"),
+    _p(
+        "Scheduler", "Heartbeat", MWAA, "SchedulerHeartbeat", "Sum", "Count", fixed=SCHED, bad="low"
+    ),
     _p("Scheduler", "Loop", MWAA, "SchedulerLoopDuration", "Average", "ms", fixed=SCHED),
     _p("Scheduler", "Starving", MWAA, "TasksStarving", "Maximum", "Count", fixed=SCHED),
     _p("Scheduler", "Executable", MWAA, "TasksExecutable", "Maximum", "Count", fixed=SCHED),
@@ -58,19 +78,41 @@ CATALOGUE: tuple[Panel, ...] = (
     _p("Executor", "Open slots", MWAA, "OpenSlots", "Minimum", "Count", fixed=EXEC, bad="low"),
     _p("Executor", "Oldest task", AWS_MWAA, "ApproximateAgeOfOldestTask", "Maximum", "s"),
     _p("Tasks", "Failures", MWAA, "TaskInstanceFailures", "Sum", "Count", dims=("DAG", "Task")),
-    _p("Tasks", "Successes", MWAA, "TaskInstanceSuccesses", "Sum", "Count", dims=("DAG", "Task"),
-       bad=""),
+    _p(
+        "Tasks",
+        "Successes",
+        MWAA,
+        "TaskInstanceSuccesses",
+        "Sum",
+        "Count",
+        dims=("DAG", "Task"),
+        bad="",
+    ),
     _p("Tasks", "OpFail", MWAA, "OperatorFailures", "Sum", "Count", dims=("Operator",)),
     _p("Tasks", "Zombies", MWAA, "ZombiesKilled", "Sum", "Count", dims=("DAG", "Task")),
     _p("Containers", "CPU", AWS_MWAA, "CPUUtilization", "Average", "%", dims=("Cluster",)),
     _p("Containers", "Memory", AWS_MWAA, "MemoryUtilization", "Average", "%", dims=("Cluster",)),
     _p("Database", "DB CPU", AWS_MWAA, "CPUUtilization", "Average", "%", dims=("DatabaseRole",)),
-    _p("Database", "DB conns", AWS_MWAA, "DatabaseConnections", "Average", "Count",
-       dims=("DatabaseRole",)),
-    _p("Database", "DB free mem", AWS_MWAA, "FreeableMemory", "Minimum", "Bytes",
-       dims=("DatabaseRole",), bad="low"),
-    _p("Pools", "Pool run", MWAA, "PoolRunningSlots", "Maximum", "Count", dims=("Pool",),
-       bad=""),
+    _p(
+        "Database",
+        "DB conns",
+        AWS_MWAA,
+        "DatabaseConnections",
+        "Average",
+        "Count",
+        dims=("DatabaseRole",),
+    ),
+    _p(
+        "Database",
+        "DB free mem",
+        AWS_MWAA,
+        "FreeableMemory",
+        "Minimum",
+        "Bytes",
+        dims=("DatabaseRole",),
+        bad="low",
+    ),
+    _p("Pools", "Pool run", MWAA, "PoolRunningSlots", "Maximum", "Count", dims=("Pool",), bad=""),
     _p("Pools", "Pool queued", MWAA, "PoolQueuedSlots", "Maximum", "Count", dims=("Pool",)),
     _p("Pools", "Pool starve", MWAA, "PoolStarvingTasks", "Maximum", "Count", dims=("Pool",)),
 )

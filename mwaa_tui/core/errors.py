@@ -42,7 +42,12 @@ NOT_FOUND_CODES = frozenset(
     {"ResourceNotFoundException", "ResourceNotFound", "NotFoundException", "NotFound"}
 )
 
-IAM_PREFIX = {"mwaa": "airflow", "logs": "logs", "cloudwatch": "cloudwatch", "cloudtrail": "cloudtrail"}
+IAM_PREFIX = {
+    "mwaa": "airflow",
+    "logs": "logs",
+    "cloudwatch": "cloudwatch",
+    "cloudtrail": "cloudtrail",
+}
 
 
 def classify(code: str | None, status: int | None = None) -> ErrorKind:

@@ -118,7 +118,9 @@ class MetricsPoller(Poller):
                 key = ids.get(result.get("Id", ""))
                 if key is None:
                     continue
-                for ts, value in zip(result.get("Timestamps") or (), result.get("Values") or ()):
+                stamps = result.get("Timestamps") or ()
+                values = result.get("Values") or ()
+                for ts, value in zip(stamps, values, strict=False):
                     points[key][ts.timestamp()] = float(value)
             token = resp.get("NextToken")
             if not token:

@@ -29,7 +29,9 @@ class TrailPoller(Poller):
         fresh = []
         for _ in range(pages):
             params: dict[str, Any] = {
-                "LookupAttributes": [{"AttributeKey": "EventSource", "AttributeValue": EVENT_SOURCE}],
+                "LookupAttributes": [
+                    {"AttributeKey": "EventSource", "AttributeValue": EVENT_SOURCE}
+                ],
                 "MaxResults": 50,
             }
             if token:

@@ -72,7 +72,11 @@ class AlarmEvaluator:
         backend = self._backend()
         index: dict[tuple[str, str, frozenset[tuple[str, str]]], list[Any]] = defaultdict(list)
         for datum in list(backend.metric_data):
-            key = (datum.namespace, datum.name, frozenset((d.name, d.value) for d in datum.dimensions))
+            key = (
+                datum.namespace,
+                datum.name,
+                frozenset((d.name, d.value) for d in datum.dimensions),
+            )
             index[key].append(datum)
         changes = []
         for alarm in list(backend.alarms.values()):
@@ -127,8 +131,8 @@ class AlarmEvaluator:
             if not present:
                 reason = (
                     f"Threshold Crossed: no datapoints were received for {n} period"
-                    f"{'s' if n > 1 else ''} and {n} missing datapoint{'s were' if n > 1 else ' was'} "
-                    "treated as [Breaching]."
+                    f"{'s' if n > 1 else ''} and {n} missing datapoint"
+                    f"{'s were' if n > 1 else ' was'} treated as [Breaching]."
                 )
             else:
                 reason = (

@@ -67,9 +67,11 @@ def mwaa_operation(method: str, path: str) -> str:
     if parts[:1] == ["environments"]:
         if method == "GET":
             return "GetEnvironment" if len(parts) == 2 else "ListEnvironments"
-        return {"PUT": "CreateEnvironment", "PATCH": "UpdateEnvironment", "DELETE": "DeleteEnvironment"}.get(
-            method, "Unknown"
-        )
+        return {
+            "PUT": "CreateEnvironment",
+            "PATCH": "UpdateEnvironment",
+            "DELETE": "DeleteEnvironment",
+        }.get(method, "Unknown")
     return parts[0] if parts else "Unknown"
 
 
@@ -81,8 +83,10 @@ class Reply:
 
 
 def ok(call: Call, payload: dict[str, Any]) -> Reply:
-    content_type = "application/json" if call.service == "airflow" else JSON_CONTENT.get(
-        call.service, "application/x-amz-json-1.1"
+    content_type = (
+        "application/json"
+        if call.service == "airflow"
+        else JSON_CONTENT.get(call.service, "application/x-amz-json-1.1")
     )
     body = json.dumps(payload, default=_default).encode()
     return Reply(200, (("Content-Type", content_type), ("x-amzn-RequestId", "sandbox")), body)
@@ -95,7 +99,9 @@ def error(call: Call, code: str, message: str, status: int | None = None) -> Rep
         headers.append(("Content-Type", "application/json"))
         body = {"message": message, "Message": message}
     else:
-        headers.append(("Content-Type", JSON_CONTENT.get(call.service, "application/x-amz-json-1.1")))
+        headers.append(
+            ("Content-Type", JSON_CONTENT.get(call.service, "application/x-amz-json-1.1"))
+        )
         body = {"__type": code, "message": message, "Message": message}
         if call.service == "monitoring":
             # CloudWatch's JSON protocol is query-compatible: the code rides in a header.

@@ -11,6 +11,7 @@ import math
 import random
 import threading
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +92,7 @@ class Simulator:
         with self.sandbox.lock:
             self._create_alarms()
             self._backfill_metrics(now - history, now - 120)
-        self._backfill_trail(now - 3 * 3600, now)
+        self._backfill_trail(now - 3 * 3600, now - 120)
         self.t = float(int(now)) - 120
         self.advance(now)
         with self.sandbox.lock:
@@ -101,39 +102,105 @@ class Simulator:
         cw = self.sandbox.cloudwatch
         env = self.env
 
-        def alarm(name: str, ns: str, metric: str, dims: dict[str, str], stat: str, op: str,
-                  threshold: float, periods: int = 1, missing: str = "missing",
-                  description: str = "") -> None:
+        def alarm(
+            name: str,
+            ns: str,
+            metric: str,
+            dims: dict[str, str],
+            stat: str,
+            op: str,
+            threshold: float,
+            periods: int = 1,
+            missing: str = "missing",
+            description: str = "",
+        ) -> None:
             cw.put_metric_alarm(
-                name=name, namespace=ns, metric_name=metric, metric_data_queries=None,
-                comparison_operator=op, evaluation_periods=periods, datapoints_to_alarm=periods,
-                period=60, threshold=threshold, statistic=stat, extended_statistic=None,
+                name=name,
+                namespace=ns,
+                metric_name=metric,
+                metric_data_queries=None,
+                comparison_operator=op,
+                evaluation_periods=periods,
+                datapoints_to_alarm=periods,
+                period=60,
+                threshold=threshold,
+                statistic=stat,
+                extended_statistic=None,
                 description=description,
                 dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
-                alarm_actions=[], ok_actions=[], insufficient_data_actions=[], unit=None,
-                actions_enabled=True, treat_missing_data=missing,
-                evaluate_low_sample_count_percentile=None, threshold_metric_id=None, rule=None,
+                alarm_actions=[],
+                ok_actions=[],
+                insufficient_data_actions=[],
+                unit=None,
+                actions_enabled=True,
+                treat_missing_data=missing,
+                evaluate_low_sample_count_percentile=None,
+                threshold_metric_id=None,
+                rule=None,
                 tags=[],
             )
 
-        alarm(f"{env}-S3KeySensor-OperatorFailures", MWAA, "OperatorFailures",
-              {"Environment": env, "Operator": "S3KeySensor"}, "Sum", "GreaterThanThreshold", 5,
-              description="S3 sensor failing more than 5 times a minute")
-        alarm(f"{env}-SchedulerHeartbeat", MWAA, "SchedulerHeartbeat",
-              {"Environment": env, "Function": "Scheduler"}, "Sum", "LessThanThreshold", 1,
-              periods=2, missing="breaching")
-        alarm(f"{env}-BaseWorker-CPU", AWS_MWAA, "CPUUtilization",
-              {"Environment": env, "Cluster": "BaseWorker"}, "Average",
-              "GreaterThanThreshold", 95, periods=3)
-        alarm(f"{env}-OldestQueuedTask", AWS_MWAA, "ApproximateAgeOfOldestTask",
-              {"Environment": env}, "Maximum", "GreaterThanThreshold", 1800, periods=3)
-        alarm(f"{env}-ImportErrors", MWAA, "ImportErrors",
-              {"Environment": env, "Function": "DAG Processing"}, "Maximum",
-              "GreaterThanThreshold", 0)
+        alarm(
+            f"{env}-S3KeySensor-OperatorFailures",
+            MWAA,
+            "OperatorFailures",
+            {"Environment": env, "Operator": "S3KeySensor"},
+            "Sum",
+            "GreaterThanThreshold",
+            5,
+            description="S3 sensor failing more than 5 times a minute",
+        )
+        alarm(
+            f"{env}-SchedulerHeartbeat",
+            MWAA,
+            "SchedulerHeartbeat",
+            {"Environment": env, "Function": "Scheduler"},
+            "Sum",
+            "LessThanThreshold",
+            1,
+            periods=2,
+            missing="breaching",
+        )
+        alarm(
+            f"{env}-BaseWorker-CPU",
+            AWS_MWAA,
+            "CPUUtilization",
+            {"Environment": env, "Cluster": "BaseWorker"},
+            "Average",
+            "GreaterThanThreshold",
+            95,
+            periods=3,
+        )
+        alarm(
+            f"{env}-OldestQueuedTask",
+            AWS_MWAA,
+            "ApproximateAgeOfOldestTask",
+            {"Environment": env},
+            "Maximum",
+            "GreaterThanThreshold",
+            1800,
+            periods=3,
+        )
+        alarm(
+            f"{env}-ImportErrors",
+            MWAA,
+            "ImportErrors",
+            {"Environment": env, "Function": "DAG Processing"},
+            "Maximum",
+            "GreaterThanThreshold",
+            0,
+        )
         # Another environment's alarm in the same account: must not show.
-        alarm("staging-SchedulerHeartbeat", MWAA, "SchedulerHeartbeat",
-              {"Environment": "staging", "Function": "Scheduler"}, "Sum", "LessThanThreshold", 1,
-              missing="breaching")
+        alarm(
+            "staging-SchedulerHeartbeat",
+            MWAA,
+            "SchedulerHeartbeat",
+            {"Environment": "staging", "Function": "Scheduler"},
+            "Sum",
+            "LessThanThreshold",
+            1,
+            missing="breaching",
+        )
 
     # -- metrics -----------------------------------------------------------------------------
 
@@ -144,10 +211,25 @@ class Simulator:
         queued = (6 + 4 * wave if fail else 1 + wave) + r.uniform(0, 1.5)
         running = 5 + 2 * wave + r.uniform(0, 2)
         g = [
-            (MWAA, "SchedulerLoopDuration", {"Function": "Scheduler"}, 850 + 120 * wave + r.uniform(0, 60)),
-            (MWAA, "TasksStarving", {"Function": "Scheduler"}, 1.0 if fail and r.random() < 0.4 else 0.0),
+            (
+                MWAA,
+                "SchedulerLoopDuration",
+                {"Function": "Scheduler"},
+                850 + 120 * wave + r.uniform(0, 60),
+            ),
+            (
+                MWAA,
+                "TasksStarving",
+                {"Function": "Scheduler"},
+                1.0 if fail and r.random() < 0.4 else 0.0,
+            ),
             (MWAA, "TasksExecutable", {"Function": "Scheduler"}, max(0.0, queued - 1)),
-            (MWAA, "TotalParseTime", {"Function": "DAG Processing"}, 2.4 + 0.3 * wave + r.uniform(0, 0.2)),
+            (
+                MWAA,
+                "TotalParseTime",
+                {"Function": "DAG Processing"},
+                2.4 + 0.3 * wave + r.uniform(0, 0.2),
+            ),
             (MWAA, "DagBagSize", {"Function": "DAG Processing"}, 4.0),
             (MWAA, "ImportErrors", {"Function": "DAG Processing"}, 0.0),
             (MWAA, "QueuedTasks", {"Function": "Executor"}, queued),
@@ -157,15 +239,35 @@ class Simulator:
             (MWAA, "PoolQueuedSlots", {"Pool": "default_pool"}, queued),
             (MWAA, "PoolStarvingTasks", {"Pool": "default_pool"}, 0.0),
             (AWS_MWAA, "ApproximateAgeOfOldestTask", {}, (90 if fail else 8) + r.uniform(0, 10)),
-            (AWS_MWAA, "CPUUtilization", {"Cluster": "BaseWorker"}, (62 if fail else 34) + 8 * wave + r.uniform(0, 6)),
+            (
+                AWS_MWAA,
+                "CPUUtilization",
+                {"Cluster": "BaseWorker"},
+                (62 if fail else 34) + 8 * wave + r.uniform(0, 6),
+            ),
             (AWS_MWAA, "CPUUtilization", {"Cluster": "Scheduler"}, 21 + 4 * wave + r.uniform(0, 4)),
             (AWS_MWAA, "CPUUtilization", {"Cluster": "WebServer"}, 9 + r.uniform(0, 3)),
-            (AWS_MWAA, "MemoryUtilization", {"Cluster": "BaseWorker"}, 58 + 5 * wave + r.uniform(0, 2)),
+            (
+                AWS_MWAA,
+                "MemoryUtilization",
+                {"Cluster": "BaseWorker"},
+                58 + 5 * wave + r.uniform(0, 2),
+            ),
             (AWS_MWAA, "MemoryUtilization", {"Cluster": "Scheduler"}, 44 + r.uniform(0, 2)),
             (AWS_MWAA, "MemoryUtilization", {"Cluster": "WebServer"}, 37 + r.uniform(0, 2)),
-            (AWS_MWAA, "CPUUtilization", {"DatabaseRole": "WRITER"}, 11 + 3 * wave + r.uniform(0, 2)),
+            (
+                AWS_MWAA,
+                "CPUUtilization",
+                {"DatabaseRole": "WRITER"},
+                11 + 3 * wave + r.uniform(0, 2),
+            ),
             (AWS_MWAA, "DatabaseConnections", {"DatabaseRole": "WRITER"}, 38 + r.randint(0, 6)),
-            (AWS_MWAA, "FreeableMemory", {"DatabaseRole": "WRITER"}, 1.3e9 - 5e7 * wave + r.uniform(0, 2e7)),
+            (
+                AWS_MWAA,
+                "FreeableMemory",
+                {"DatabaseRole": "WRITER"},
+                1.3e9 - 5e7 * wave + r.uniform(0, 2e7),
+            ),
         ]
         return g
 
@@ -189,8 +291,14 @@ class Simulator:
         if held and held[0] == minute:
             return held[1]
         datum = MetricAggregatedDatum(
-            namespace=ns, name=name, min_stat=0.0, max_stat=0.0, sample_count=0.0, sum_stat=0.0,
-            dimensions=[{"Name": k, "Value": v} for k, v in full], timestamp=naive_utc(minute),
+            namespace=ns,
+            name=name,
+            min_stat=0.0,
+            max_stat=0.0,
+            sample_count=0.0,
+            sum_stat=0.0,
+            dimensions=[{"Name": k, "Value": v} for k, v in full],
+            timestamp=naive_utc(minute),
             unit=None,
         )
         datum.min = float("inf")
@@ -267,15 +375,21 @@ class Simulator:
             for stream, ln in text.dag_processing_lines(r, t):
                 self._log("DAGProcessing", stream, t, ln)
         if r.random() < 0.35:
-            self._log("WebServer", f"webserver_{HOST}_{self._boot}.log", t, text.webserver_line(r, t))
+            self._log(
+                "WebServer", f"webserver_{HOST}_{self._boot}.log", t, text.webserver_line(r, t)
+            )
         failing = self.failing(t)
         if r.random() < (0.45 if failing else 0.25):
             self._start_attempt(t, failing)
         still = []
         for a in self.attempts:
             level, message = a.lines.pop(0)
-            self._log("Task", text.task_stream(a.dag, a.run, a.task, a.attempt), t,
-                      text.line(t, "taskinstance.py:2612", level, message))
+            self._log(
+                "Task",
+                text.task_stream(a.dag, a.run, a.task, a.attempt),
+                t,
+                text.line(t, "taskinstance.py:2612", level, message),
+            )
             if not a.lines:
                 self._finish_attempt(a, t)
             else:
@@ -291,27 +405,51 @@ class Simulator:
             task = r.choice(text.DAGS[dag])
         fails = failing and task == "wait_for_file"
         attempt = r.randint(1, 3) if fails else 1
-        a = Attempt(dag, task, text.run_id(t), attempt, text.task_lines(r, dag, task, attempt, fails),
-                    fails, key=str(uuid.UUID(int=r.getrandbits(128))))
+        a = Attempt(
+            dag,
+            task,
+            text.run_id(t),
+            attempt,
+            text.task_lines(r, dag, task, attempt, fails, t),
+            fails,
+            key=str(uuid.UUID(int=r.getrandbits(128))),
+        )
         self.attempts.append(a)
-        self._log("Worker", f"worker_{HOST}_{self._boot}.log", t,
-                  text.worker_line(t, dag, task, True, a.key))
+        self._log(
+            "Worker",
+            f"worker_{HOST}_{self._boot}.log",
+            t,
+            text.worker_line(t, dag, task, True, a.key),
+        )
 
     def _finish_attempt(self, a: Attempt, t: float) -> None:
         op = text.OPERATORS[a.task]
         if a.failing:
             self._count(MWAA, "OperatorFailures", {"Operator": op}, t)
             self._count(MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}, t)
-            self._log("Worker", f"worker_{HOST}_{self._boot}.log", t,
-                      text.worker_line(t, a.dag, a.task, False, a.key))
+            self._log(
+                "Worker",
+                f"worker_{HOST}_{self._boot}.log",
+                t,
+                text.worker_line(t, a.dag, a.task, False, a.key),
+            )
         else:
             self._count(MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}, t)
 
     # -- CloudTrail --------------------------------------------------------------------------
 
-    def _trail(self, t: float, name: str, identity: dict[str, Any], *, ip: str, agent: str,
-               error: tuple[str, str] | None = None, read_only: bool = False,
-               params: dict[str, Any] | None = None) -> None:
+    def _trail(
+        self,
+        t: float,
+        name: str,
+        identity: dict[str, Any],
+        *,
+        ip: str,
+        agent: str,
+        error: tuple[str, str] | None = None,
+        read_only: bool = False,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         event_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
         account = self.sandbox.account
         detail: dict[str, Any] = {
@@ -338,8 +476,13 @@ class Simulator:
         arn = identity.get("arn", "")
         user = arn.rsplit("/", 1)[-1] if arn else ""
         self.sandbox.trail.add_raw(
-            event_id=event_id, event_name=name, event_time=t, detail=detail, username=user,
-            read_only=read_only, resource_name=self.env,
+            event_id=event_id,
+            event_name=name,
+            event_time=t,
+            detail=detail,
+            username=user,
+            read_only=read_only,
+            resource_name=self.env,
             access_key_id=identity.get("accessKeyId", ""),
         )
 
@@ -347,48 +490,80 @@ class Simulator:
         account = self.sandbox.account
         return {
             "type": "AssumedRole",
-            "principalId": f"AROAEXAMPLE{abs(hash(role)) % 10**6:06d}:{session}",
+            "principalId": f"AROAEXAMPLE{zlib.crc32(role.encode()) % 10**6:06d}:{session}",
             "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}",
             "accountId": account,
             "accessKeyId": "ASIAEXAMPLE" + f"{self.rng.getrandbits(36):09X}",
             "sessionContext": {
-                "sessionIssuer": {"type": "Role", "arn": f"arn:aws:iam::{account}:role/{role}",
-                                  "accountId": account, "userName": role},
+                "sessionIssuer": {
+                    "type": "Role",
+                    "arn": f"arn:aws:iam::{account}:role/{role}",
+                    "accountId": account,
+                    "userName": role,
+                },
                 "attributes": {"mfaAuthenticated": "false"},
             },
         }
 
     def _tick_trail(self, t: float) -> None:
         r = self.rng
-        browser = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                   "Chrome/131.0 Safari/537.36")
+        browser = (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0 Safari/537.36"
+        )
         if r.random() < 1 / 45:
-            self._trail(t, "CreateWebLoginToken",
-                        self._role("AWSReservedSSO_DataEngineer_5f1c2a", "alice@example.com"),
-                        ip="203.0.113.24", agent=browser)
+            self._trail(
+                t,
+                "CreateWebLoginToken",
+                self._role("AWSReservedSSO_DataEngineer_5f1c2a", "alice@example.com"),
+                ip="203.0.113.24",
+                agent=browser,
+            )
         if r.random() < 1 / 70:
-            self._trail(t, "CreateCliToken", self._role("ci-deployer", "github-actions"),
-                        ip="198.51.100.7", agent="aws-cli/2.22.4 Python/3.12.6 Linux/6.8 exe/x86_64")
+            self._trail(
+                t,
+                "CreateCliToken",
+                self._role("ci-deployer", "github-actions"),
+                ip="198.51.100.7",
+                agent="aws-cli/2.22.4 Python/3.12.6 Linux/6.8 exe/x86_64",
+            )
         if r.random() < 1 / 120:
-            self._trail(t, "InvokeRestApi", self._role("ops-automation", "runbook"),
-                        ip="198.51.100.19", agent="Boto3/1.35.60 Python/3.12.6 Linux/6.8 Botocore/1.35.60",
-                        params={"Name": self.env, "Method": "GET", "Path": "/dags"})
+            self._trail(
+                t,
+                "InvokeRestApi",
+                self._role("ops-automation", "runbook"),
+                ip="198.51.100.19",
+                agent="Boto3/1.35.60 Python/3.12.6 Linux/6.8 Botocore/1.35.60",
+                params={"Name": self.env, "Method": "GET", "Path": "/dags"},
+            )
         phase = self.phase(t)
-        lambda_agent = ("Boto3/1.16.63 Python/3.7.9 Linux/4.14.209-112.339.amzn2.x86_64 "
-                        "exec-env/AWS_Lambda_python3.7 Botocore/1.19.63")
+        lambda_agent = (
+            "Boto3/1.16.63 Python/3.7.9 Linux/4.14.209-112.339.amzn2.x86_64 "
+            "exec-env/AWS_Lambda_python3.7 Botocore/1.19.63"
+        )
         if INCIDENT[0] + 40 <= phase < INCIDENT[1] and int(phase) % 25 == 0:
             account = self.sandbox.account
             self._trail(
-                t, "CreateCliToken", self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
-                ip="52.48.12.201", agent=lambda_agent,
-                error=("AccessDenied",
-                       f"User: arn:aws:sts::{account}:assumed-role/triggerMwaaDAGRole/triggerMwaaDAG "
-                       f"is not authorized to perform: airflow:CreateCliToken on resource: "
-                       f"arn:aws:airflow:{self.sandbox.region}:{account}:environment/{self.env}"),
+                t,
+                "CreateCliToken",
+                self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
+                ip="52.48.12.201",
+                agent=lambda_agent,
+                error=(
+                    "AccessDenied",
+                    f"User: arn:aws:sts::{account}:assumed-role/triggerMwaaDAGRole/triggerMwaaDAG "
+                    f"is not authorized to perform: airflow:CreateCliToken on resource: "
+                    f"arn:aws:airflow:{self.sandbox.region}:{account}:environment/{self.env}",
+                ),
             )
         if int(phase) == int(INCIDENT[1]) + 5:
-            self._trail(t, "CreateCliToken", self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
-                        ip="52.48.12.201", agent=lambda_agent)
+            self._trail(
+                t,
+                "CreateCliToken",
+                self._role("triggerMwaaDAGRole", "triggerMwaaDAG"),
+                ip="52.48.12.201",
+                agent=lambda_agent,
+            )
 
     def _backfill_trail(self, start: float, end: float) -> None:
         t = start
@@ -447,9 +622,10 @@ class Simulator:
 def hostile_trail_event(sim: Simulator, t: float) -> None:
     """An event whose fields carry escape sequences and markup (for tests and rehearsal)."""
     sim._trail(
-        t, "InvokeRestApi", sim._role("[bold red]evil[/]", "\x1b]0;pwned\x07session"),
-        ip="203.0.113.66", agent="curl/8.5 \x1b[2J\x1b[31m[link=https://evil.example]click[/link]",
+        t,
+        "InvokeRestApi",
+        sim._role("[bold red]evil[/]", "\x1b]0;pwned\x07session"),
+        ip="203.0.113.66",
+        agent="curl/8.5 \x1b[2J\x1b[31m[link=https://evil.example]click[/link]",
         params={"Name": sim.env, "Path": "\x1b[6n/dags", "[b]key[/b]": "\x9b31m"},
     )
-
-

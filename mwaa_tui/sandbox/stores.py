@@ -173,13 +173,22 @@ class TrailStore:
         """Add an event; `detail` may be a string to store invalid JSON on purpose."""
         text = detail if isinstance(detail, str) else json.dumps(detail)
         record = TrailRecord(
-            event_id, event_name, event_time, username, read_only, access_key_id,
-            resource_name, text, event_source,
+            event_id,
+            event_name,
+            event_time,
+            username,
+            read_only,
+            access_key_id,
+            resource_name,
+            text,
+            event_source,
         )
         self.add(record)
         return record
 
-    def lookup(self, key: str | None, value: str | None, start: float | None, end: float | None) -> list[TrailRecord]:
+    def lookup(
+        self, key: str | None, value: str | None, start: float | None, end: float | None
+    ) -> list[TrailRecord]:
         with self.lock:
             events = list(self.events)
         out = []

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import time
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker
@@ -51,7 +52,6 @@ from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.trail import TrailTable
-
 
 PANES = ("logs", "metrics", "alarms", "trail")
 
@@ -91,19 +91,37 @@ class MwaaApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "mwaa-tui"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c",
-                tooltip="Quit (also Ctrl+Q)"),
+        Binding(
+            "ctrl+c",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="quit-ctrl-c",
+            tooltip="Quit (also Ctrl+Q)",
+        ),
         Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key binding"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
-        Binding("z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"),
+        Binding(
+            "z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"
+        ),
         *[
-            Binding(str(i + 1), f"view('{view}')", TAGS.get(view, view), show=i == 0,
-                    id=f"view-{view}", tooltip=f"Log view: {view if i else 'all components merged'}")
+            Binding(
+                str(i + 1),
+                f"view('{view}')",
+                TAGS.get(view, view),
+                show=i == 0,
+                id=f"view-{view}",
+                tooltip=f"Log view: {view if i else 'all components merged'}",
+            )
             for i, view in enumerate(VIEWS)
         ],
     ]
@@ -183,10 +201,8 @@ class MwaaApp(App[int]):
         # terminal is restored; the default action would leave it in raw mode.
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, partial(self.exit, return_code=128 + int(sig)))
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
 
     # -- pollers -----------------------------------------------------------------------------
 
@@ -235,8 +251,11 @@ class MwaaApp(App[int]):
             if cfg.enabled and cfg.group_name:
                 self._run(
                     LogPoller(
-                        self.gateway, cfg, since_seconds=self.config.since_seconds,
-                        interval=self.config.intervals.logs, clock=self.clock,
+                        self.gateway,
+                        cfg,
+                        since_seconds=self.config.since_seconds,
+                        interval=self.config.intervals.logs,
+                        clock=self.clock,
                     )
                 )
             elif source in self.pollers:
@@ -323,8 +342,11 @@ class MwaaApp(App[int]):
         )
 
     def _refresh_health(self, now: float) -> None:
-        for widget_id, source in (("#metrics", "metrics"), ("#alarms", "alarms"),
-                                  ("#trail", "cloudtrail")):
+        for widget_id, source in (
+            ("#metrics", "metrics"),
+            ("#alarms", "alarms"),
+            ("#trail", "cloudtrail"),
+        ):
             self._subtitle(self.main.query_one(widget_id), self.health.get(source), now)
         panes = self.main.query_one(LogPanes)
         if panes.current == "All":
@@ -340,7 +362,7 @@ class MwaaApp(App[int]):
 
     def _subtitle(self, widget: Widget, health: SourceHealth | None, now: float) -> None:
         text, severity = health_line(health, now)
-        widget.border_subtitle = Text(text, style=SEVERITY_STYLE[severity])  # type: ignore[assignment]
+        widget.border_subtitle = Text(text, style=SEVERITY_STYLE[severity])
         widget.set_class(severity == "error", "-failing")
 
     def _logs_title(self) -> Text:
@@ -365,7 +387,10 @@ class MwaaApp(App[int]):
 
     def _mark_data(self, kind: str) -> None:
         self.seen.add(kind)
-        if not self._timed_all and {"environment", "logs", "metrics", "alarms", "trail"} <= self.seen:
+        if (
+            not self._timed_all
+            and {"environment", "logs", "metrics", "alarms", "trail"} <= self.seen
+        ):
             self._timed_all = True
             self.call_after_refresh(self._mark, "all_data")
 

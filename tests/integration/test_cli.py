@@ -51,7 +51,9 @@ def test_missing_environment_lists_the_ones_that_exist(
     )
 
 
-def test_no_environments_at_all(sandbox: Sandbox, creds: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_environments_at_all(
+    sandbox: Sandbox, creds: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--region", "eu-west-1", "--endpoint-url", sandbox.url]) == 2
     assert "no MWAA environments in eu-west-1" in one_error_line(capsys)
 
@@ -67,11 +69,15 @@ def test_no_credentials(clean_env: None, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_refused_endpoint(creds: None, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--env", "x", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9"]) == 2
+    assert (
+        main(["--env", "x", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9"]) == 2
+    )
     assert one_error_line(capsys).endswith("cannot reach http://127.0.0.1:9: connection refused")
 
 
-def test_denied_names_the_action(sandbox: Sandbox, creds: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_denied_names_the_action(
+    sandbox: Sandbox, creds: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     sandbox.create_environment("demo")
     sandbox.faults.deny.add("mwaa")
     assert main(["--env", "demo", "--region", "eu-west-1", "--endpoint-url", sandbox.url]) == 2
@@ -90,8 +96,16 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--env", "--region", "--profile", "--endpoint-url", "--since", "--demo",
-                   "--version", "AWS_ENDPOINT_URL_<SERVICE>"):
+    for option in (
+        "--env",
+        "--region",
+        "--profile",
+        "--endpoint-url",
+        "--since",
+        "--demo",
+        "--version",
+        "AWS_ENDPOINT_URL_<SERVICE>",
+    ):
         assert option in out
     with pytest.raises(SystemExit):
         main(["--version"])
@@ -108,12 +122,29 @@ def test_sandbox_command_refuses_non_loopback(capsys: pytest.CaptureFixture[str]
 def test_the_installed_entry_point_exits_non_zero(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.create_environment("demo")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=DEMO_CREDENTIALS[0], AWS_SECRET_ACCESS_KEY=DEMO_CREDENTIALS[1],
-               AWS_CONFIG_FILE=str(tmp_path / "c"), AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        AWS_ACCESS_KEY_ID=DEMO_CREDENTIALS[0],
+        AWS_SECRET_ACCESS_KEY=DEMO_CREDENTIALS[1],
+        AWS_CONFIG_FILE=str(tmp_path / "c"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     proc = subprocess.run(
-        [sys.executable, "-m", "mwaa_tui", "--env", "ghost", "--region", "eu-west-1",
-         "--endpoint-url", sandbox.url],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mwaa_tui",
+            "--env",
+            "ghost",
+            "--region",
+            "eu-west-1",
+            "--endpoint-url",
+            sandbox.url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == (

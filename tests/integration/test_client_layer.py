@@ -18,9 +18,19 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 
 
-async def test_mutating_call_is_refused_before_it_is_sent(sandbox: Sandbox, gateway: AwsGateway) -> None:
-    alarm = dict(AlarmName="x", MetricName="m", Namespace="n", Statistic="Sum", Period=60,
-                 EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+async def test_mutating_call_is_refused_before_it_is_sent(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
+    alarm = dict(
+        AlarmName="x",
+        MetricName="m",
+        Namespace="n",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanThreshold",
+    )
     with pytest.raises(ForbiddenOperation, match="cloudwatch:PutMetricAlarm"):
         await gateway.call("cloudwatch", "put_metric_alarm", **alarm)
     # The botocore hook refuses even a direct client call that skips `call`.
@@ -45,8 +55,12 @@ async def test_every_allowed_operation_is_read_only() -> None:
 
 async def test_host_prefix_is_off_for_custom_endpoints_and_on_for_aws(sandbox: Sandbox) -> None:
     sandbox.create_environment("prefix-check")
-    custom = AwsGateway(AwsSettings(region="eu-west-1", endpoint_url=sandbox.url,
-                                    static_credentials=DEMO_CREDENTIALS), env={})
+    custom = AwsGateway(
+        AwsSettings(
+            region="eu-west-1", endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+        ),
+        env={},
+    )
     async with custom:
         resp = await custom.call("mwaa", "get_environment", Name="prefix-check")
         assert resp["Environment"]["Name"] == "prefix-check"
@@ -58,7 +72,9 @@ async def test_host_prefix_is_off_for_custom_endpoints_and_on_for_aws(sandbox: S
         assert "amazonaws.com" in client.meta.endpoint_url
 
 
-async def test_standard_endpoint_variables_are_honoured(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_standard_endpoint_variables_are_honoured(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sandbox.create_environment("via-env")
     monkeypatch.setenv("AWS_ENDPOINT_URL_MWAA", sandbox.url)
     gw = AwsGateway(AwsSettings(region="eu-west-1", static_credentials=DEMO_CREDENTIALS))
@@ -67,9 +83,14 @@ async def test_standard_endpoint_variables_are_honoured(sandbox: Sandbox, monkey
         assert resp["Environments"] == ["via-env"]
         assert (await gw.client("mwaa")).meta.config.inject_host_prefix is False
     assert configured_endpoint("logs", None, {"AWS_ENDPOINT_URL": "http://x"}) == "http://x"
-    assert configured_endpoint(
-        "logs", None, {"AWS_ENDPOINT_URL": "http://x", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}
-    ) is None
+    assert (
+        configured_endpoint(
+            "logs",
+            None,
+            {"AWS_ENDPOINT_URL": "http://x", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"},
+        )
+        is None
+    )
 
 
 async def test_failures_are_classified_and_counted(sandbox: Sandbox, gateway: AwsGateway) -> None:
@@ -99,8 +120,14 @@ async def test_failures_are_classified_and_counted(sandbox: Sandbox, gateway: Aw
 
 
 async def test_refused_endpoint_is_a_network_error() -> None:
-    gw = AwsGateway(AwsSettings(region="eu-west-1", endpoint_url="http://127.0.0.1:9",
-                                static_credentials=DEMO_CREDENTIALS), env={})
+    gw = AwsGateway(
+        AwsSettings(
+            region="eu-west-1",
+            endpoint_url="http://127.0.0.1:9",
+            static_credentials=DEMO_CREDENTIALS,
+        ),
+        env={},
+    )
     async with gw:
         with pytest.raises(AwsError) as err:
             await gw.call("mwaa", "list_environments")
@@ -108,9 +135,17 @@ async def test_refused_endpoint_is_a_network_error() -> None:
     assert "connection refused" in str(err.value)
 
 
-async def test_no_region_and_no_credentials_are_config_errors(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    for var in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID",
-                "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+async def test_no_region_and_no_credentials_are_config_errors(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    for var in (
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))

@@ -17,8 +17,10 @@ from mwaa_tui.sandbox.stores import ComponentLogging
 async def test_get_environment_has_the_full_shape(sandbox: Sandbox, gateway: AwsGateway) -> None:
     sandbox.create_environment(
         "dublin-ricsue",
-        logging_config={"Task": ComponentLogging(enabled=False, level="WARNING"),
-                        "Worker": ComponentLogging(group_name="odd/workers")},
+        logging_config={
+            "Task": ComponentLogging(enabled=False, level="WARNING"),
+            "Worker": ComponentLogging(group_name="odd/workers"),
+        },
     )
     env = (await gateway.call("mwaa", "get_environment", Name="dublin-ricsue"))["Environment"]
     assert env["Status"] == "AVAILABLE"
@@ -34,10 +36,19 @@ async def test_get_environment_has_the_full_shape(sandbox: Sandbox, gateway: Aws
 async def test_lookup_events_rules(sandbox: Sandbox, gateway: AwsGateway) -> None:
     base = time.time() - 1000
     for i in range(120):
-        sandbox.trail.add_raw(event_id=f"e{i:03d}", event_name="CreateCliToken",
-                              event_time=base + i, detail={"eventName": "CreateCliToken"})
-    sandbox.trail.add_raw(event_id="other", event_name="PutObject", event_time=base + 500,
-                          detail={}, event_source="s3.amazonaws.com")
+        sandbox.trail.add_raw(
+            event_id=f"e{i:03d}",
+            event_name="CreateCliToken",
+            event_time=base + i,
+            detail={"eventName": "CreateCliToken"},
+        )
+    sandbox.trail.add_raw(
+        event_id="other",
+        event_name="PutObject",
+        event_time=base + 500,
+        detail={},
+        event_source="s3.amazonaws.com",
+    )
     attrs = [{"AttributeKey": "EventSource", "AttributeValue": "airflow.amazonaws.com"}]
     seen: list[str] = []
     token = None
@@ -57,7 +68,9 @@ async def test_lookup_events_rules(sandbox: Sandbox, gateway: AwsGateway) -> Non
         await gateway.call("cloudtrail", "lookup_events", MaxResults=51)
 
 
-async def test_alarm_evaluator_fires_and_recovers_with_history(sandbox: Sandbox, gateway: AwsGateway) -> None:
+async def test_alarm_evaluator_fires_and_recovers_with_history(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
     sim = Simulator(sandbox, environment="demo", seed=5)
     now = float(int(time.time()) // 60 * 60)
     sim.setup(now, history=600)
@@ -65,11 +78,20 @@ async def test_alarm_evaluator_fires_and_recovers_with_history(sandbox: Sandbox,
     alarm = sandbox.cloudwatch.alarms[name]
     assert alarm.state_value == "OK"
     from moto.cloudwatch.models import MetricDatum
+
     for minute in (1, 2):
-        sandbox.cloudwatch.metric_data.append(MetricDatum(
-            "AmazonMWAA", "OperatorFailures", 9.0,
-            [{"Name": "Environment", "Value": "demo"}, {"Name": "Operator", "Value": "S3KeySensor"}],
-            naive_utc(now + minute * 60 + 5)))
+        sandbox.cloudwatch.metric_data.append(
+            MetricDatum(
+                "AmazonMWAA",
+                "OperatorFailures",
+                9.0,
+                [
+                    {"Name": "Environment", "Value": "demo"},
+                    {"Name": "Operator", "Value": "S3KeySensor"},
+                ],
+                naive_utc(now + minute * 60 + 5),
+            )
+        )
     assert (name, "OK", "ALARM") in sandbox.evaluator.evaluate(now + 125)
     assert "greater than the threshold (5)" in alarm.state_reason
     resp = await gateway.call("cloudwatch", "describe_alarms", AlarmNames=[name])
@@ -83,12 +105,16 @@ async def test_alarm_evaluator_fires_and_recovers_with_history(sandbox: Sandbox,
     assert summaries[:2] == ["Alarm updated from ALARM to OK", "Alarm updated from OK to ALARM"]
 
 
-async def test_alarms_start_insufficient_and_missing_data_counts(sandbox: Sandbox, gateway: AwsGateway) -> None:
+async def test_alarms_start_insufficient_and_missing_data_counts(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
     sim = Simulator(sandbox, environment="demo", seed=5)
     sim.setup(time.time(), history=0)
     # The other environment's heartbeat alarm has no data and treats missing as breaching.
     assert sandbox.cloudwatch.alarms["staging-SchedulerHeartbeat"].state_value == "ALARM"
-    resp = await gateway.call("cloudwatch", "describe_alarms", AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    resp = await gateway.call(
+        "cloudwatch", "describe_alarms", AlarmTypes=["MetricAlarm", "CompositeAlarm"]
+    )
     states = {a["AlarmName"]: a["StateValue"] for a in resp["MetricAlarms"]}
     assert set(states.values()) <= {"OK", "ALARM", "INSUFFICIENT_DATA"}
 
@@ -99,8 +125,12 @@ def test_simulation_is_deterministic_with_a_seed(_sandbox_server: Sandbox) -> No
         sim = Simulator(_sandbox_server, environment="demo", seed=11)
         sim.setup(1_764_072_000.0, history=300)
         sim.advance(1_764_072_060.0)
-        lines = [e.message for g in _sandbox_server.logs.groups.values()
-                 for s in g.streams.values() for e in s.events]
+        lines = [
+            e.message
+            for g in _sandbox_server.logs.groups.values()
+            for s in g.streams.values()
+            for e in s.events
+        ]
         return lines, [r.event_id for r in _sandbox_server.trail.events]
 
     assert run() == run()
@@ -113,10 +143,18 @@ def test_the_story_plays_the_incident(_sandbox_server: Sandbox) -> None:
     start = 1_764_072_000.0
     sim.setup(start, history=0)
     sim.advance(start + 260)
-    errors = [e.message for s in _sandbox_server.logs.groups["airflow-demo-Task"].streams.values()
-              for e in s.events if " ERROR - " in e.message]
+    errors = [
+        e.message
+        for s in _sandbox_server.logs.groups["airflow-demo-Task"].streams.values()
+        for e in s.events
+        if " ERROR - " in e.message
+    ]
     assert errors, "the failing S3 sensor writes ERROR lines"
-    denied = [r for r in _sandbox_server.trail.events if '"errorCode": "AccessDenied"' in r.cloudtrail_event]
+    denied = [
+        r
+        for r in _sandbox_server.trail.events
+        if '"errorCode": "AccessDenied"' in r.cloudtrail_event
+    ]
     assert denied and denied[0].event_name == "CreateCliToken"
     assert datetime.fromtimestamp(denied[0].event_time, UTC) > datetime.fromtimestamp(start, UTC)
     _sandbox_server.reset()

@@ -45,7 +45,12 @@ def test_demo_restores_the_terminal(how: str, code: int) -> None:
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
     proc = subprocess.Popen(
         [sys.executable, "-m", "mwaa_tui", "--demo"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
     )
     os.close(slave)
     try:

@@ -23,17 +23,23 @@ def frozen_app(sandbox: Sandbox) -> MwaaApp:
     from mwaa_tui.aws.clients import AwsSettings
 
     Simulator(sandbox, environment="demo", seed=7).setup(FIXED_NOW)
-    settings = AwsSettings(region=sandbox.region, endpoint_url=sandbox.url,
-                           static_credentials=DEMO_CREDENTIALS)
-    return make_app(settings, clock=lambda: FIXED_NOW, timer=lambda: 0.0, intervals=ONCE,
-                    where=" · sandbox")
+    settings = AwsSettings(
+        region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+    )
+    return make_app(
+        settings, clock=lambda: FIXED_NOW, timer=lambda: 0.0, intervals=ONCE, where=" · sandbox"
+    )
 
 
 async def settle(pilot: Any) -> None:
     """Wait until every source has answered once, then draw the final state."""
     app = pilot.app
-    await wait_until(pilot, lambda: SOURCES <= set(app.health) and app._timed_all, timeout=20,
-                     what="every source")
+    await wait_until(
+        pilot,
+        lambda: set(app.health) >= SOURCES and app._timed_all,
+        timeout=20,
+        what="every source",
+    )
     app.main.query_one("LogPanes").flush()
     app.tick()
     await pilot.pause()

@@ -25,21 +25,28 @@ from tests.ui.helpers import (
 )
 
 
-async def test_every_pane_fills_from_the_sandbox(demo: Simulator, aws_settings: AwsSettings) -> None:
+async def test_every_pane_fills_from_the_sandbox(
+    demo: Simulator, aws_settings: AwsSettings
+) -> None:
     app = make_app(aws_settings)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), what="environment status")
-        await wait_until(pilot, lambda: any(" Sched " in ln for ln in log_lines(app)), what="log lines")
-        await wait_until(pilot, lambda: "demo-S3KeySensor-OperatorFailures" in alarm_names(app),
-                         what="an alarm")
+        await wait_until(
+            pilot, lambda: any(" Sched " in ln for ln in log_lines(app)), what="log lines"
+        )
+        await wait_until(
+            pilot, lambda: "demo-S3KeySensor-OperatorFailures" in alarm_names(app), what="an alarm"
+        )
         await wait_until(pilot, lambda: bool(trail_names(app)), what="CloudTrail events")
         await wait_until(pilot, lambda: "CPU BaseWorker" in metric_labels(app), what="sparklines")
         assert "Airflow 2.10.3" in header_text(app)
         assert "staging-SchedulerHeartbeat" not in alarm_names(app)
         assert set(trail_names(app)) <= {"CreateWebLoginToken", "CreateCliToken", "InvokeRestApi"}
         await wait_until(pilot, lambda: "updated" in subtitle(app, "alarms"), what="health")
-        assert any(line.split()[1:2] == ["{scheduler_job_runner.py:417}"]
-                   for line in log_lines(app, "Scheduler"))
+        assert any(
+            line.split()[1:2] == ["{scheduler_job_runner.py:417}"]
+            for line in log_lines(app, "Scheduler")
+        )
 
 
 async def test_denied_and_throttled_services_leave_the_other_panes_alone(
@@ -49,12 +56,19 @@ async def test_denied_and_throttled_services_leave_the_other_panes_alone(
     sandbox.faults.throttle["logs"] = 0.5
     app = make_app(aws_settings)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_until(pilot, lambda: "cloudtrail:LookupEvents" in subtitle(app, "trail"),
-                         what="the denied action named")
+        await wait_until(
+            pilot,
+            lambda: "cloudtrail:LookupEvents" in subtitle(app, "trail"),
+            what="the denied action named",
+        )
         assert "access denied" in subtitle(app, "trail")
         # Throttled polls back off with jitter: allow for a few retries.
-        await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), timeout=30,
-                         what="logs despite throttling")
+        await wait_until(
+            pilot,
+            lambda: bool(log_lines(app, "Worker")),
+            timeout=30,
+            what="logs despite throttling",
+        )
         await wait_until(pilot, lambda: bool(alarm_names(app)), timeout=30, what="alarms")
         await wait_until(pilot, lambda: bool(metric_labels(app)), timeout=30, what="metrics")
         assert trail_names(app) == []
@@ -67,7 +81,9 @@ def gateway_throttled(app) -> int:
     return sum(n for (op, outcome), n in app.gateway.stats.totals.items() if outcome == "throttled")
 
 
-async def test_hostile_strings_are_drawn_inertly(sandbox: Sandbox, aws_settings: AwsSettings) -> None:
+async def test_hostile_strings_are_drawn_inertly(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
     sim = Simulator(sandbox, environment="demo", seed=4)
     sim.setup(time.time(), history=300)
     now = time.time()
@@ -81,13 +97,19 @@ async def test_hostile_strings_are_drawn_inertly(sandbox: Sandbox, aws_settings:
         stream = sandbox.logs.groups["airflow-demo-Worker"]
         stream.create_log_stream("hostile")
         stream.streams["hostile"].put_log_events(
-            [{"timestamp": int(now * 1000) - 20_000 + i, "message": m} for i, m in enumerate(hostile)]
+            [
+                {"timestamp": int(now * 1000) - 20_000 + i, "message": m}
+                for i, m in enumerate(hostile)
+            ]
         )
         hostile_trail_event(sim, now - 5)
     app = make_app(aws_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: any("not markup" in ln for ln in log_lines(app, "Worker")),
-                         what="the hostile line")
+        await wait_until(
+            pilot,
+            lambda: any("not markup" in ln for ln in log_lines(app, "Worker")),
+            what="the hostile line",
+        )
         await wait_until(pilot, lambda: "InvokeRestApi" in trail_names(app), what="hostile event")
         lines = log_lines(app, "Worker")
         assert any("[bold red]not markup[/]" in ln for ln in lines)
@@ -121,7 +143,8 @@ async def test_keys_help_views_zoom_and_quit(demo: Simulator, aws_settings: AwsS
         await pilot.press("4")
         assert app.query_one("ContentSwitcher").current == "log-Task"
         assert "reverse" in str(app.query_one("#logs").border_title) or "4 Task" in str(
-            app.query_one("#logs").border_title)
+            app.query_one("#logs").border_title
+        )
         app.query_one("#log-view-Task").focus()
         await pilot.press("z")
         assert not app.query_one("#metrics").display and not app.query_one("#bottom").display
@@ -141,8 +164,11 @@ async def test_disabled_component_and_a_logging_change_without_restart(
     app = make_app(aws_settings)
     async with app.run_test(size=(120, 40)) as pilot:
         state = app.query_one("#log-state-WebServer")
-        await wait_until(pilot, lambda: "disabled (level CRITICAL)" in str(state.render()),
-                         what="disabled WebServer")
+        await wait_until(
+            pilot,
+            lambda: "disabled (level CRITICAL)" in str(state.render()),
+            what="disabled WebServer",
+        )
         assert "logs:WebServer" not in app.pollers
         await wait_until(pilot, lambda: bool(log_lines(app, "Worker")), what="worker lines")
         env.logging["Worker"] = ComponentLogging(enabled=False, level="INFO")

@@ -82,21 +82,41 @@ def test_period_and_value_formatting() -> None:
 def _alarm(name: str, state: str, env: str | None, when: int = 0, **extra: object) -> dict:
     dims = [{"Name": "Environment", "Value": env}] if env else []
     return {
-        "AlarmName": name, "StateValue": state, "StateReason": f"reason {name}",
+        "AlarmName": name,
+        "StateValue": state,
+        "StateReason": f"reason {name}",
         "StateUpdatedTimestamp": datetime.fromtimestamp(1_700_000_000 + when, UTC),
-        "Namespace": "AmazonMWAA", "MetricName": "OperatorFailures", "Dimensions": dims,
-        "Statistic": "Sum", "ComparisonOperator": "GreaterThanThreshold", "Threshold": 5.0,
+        "Namespace": "AmazonMWAA",
+        "MetricName": "OperatorFailures",
+        "Dimensions": dims,
+        "Statistic": "Sum",
+        "ComparisonOperator": "GreaterThanThreshold",
+        "Threshold": 5.0,
         **extra,
     }
 
 
 def test_alarms_belong_by_dimension_math_or_composite_and_sort_alarm_first() -> None:
-    math = _alarm("math", "OK", None, Metrics=[
-        {"Id": "m1", "MetricStat": {"Metric": {"Dimensions": [
-            {"Name": "Environment", "Value": "prod"}]}}}])
-    metric = [_alarm("ok", "OK", "prod"), _alarm("firing", "ALARM", "prod"),
-              _alarm("other-env", "ALARM", "staging"), _alarm("unknown", "INSUFFICIENT_DATA", "prod"),
-              math]
+    math = _alarm(
+        "math",
+        "OK",
+        None,
+        Metrics=[
+            {
+                "Id": "m1",
+                "MetricStat": {
+                    "Metric": {"Dimensions": [{"Name": "Environment", "Value": "prod"}]}
+                },
+            }
+        ],
+    )
+    metric = [
+        _alarm("ok", "OK", "prod"),
+        _alarm("firing", "ALARM", "prod"),
+        _alarm("other-env", "ALARM", "staging"),
+        _alarm("unknown", "INSUFFICIENT_DATA", "prod"),
+        math,
+    ]
     composite = [
         {"AlarmName": "combo", "StateValue": "ALARM", "AlarmRule": 'ALARM("firing") OR ALARM(ok)'},
         {"AlarmName": "foreign", "StateValue": "ALARM", "AlarmRule": 'ALARM("other-env")'},
@@ -123,15 +143,22 @@ ARTICLE_EVENT = {
     "userAgent": "Boto3/1.16.63 Python/3.7.9 Linux/4.14.209-112.339.amzn2.x86_64",
     "errorCode": "AccessDenied",
     "requestParameters": {"Name": "dublin-ricsue"},
-    "responseElements": {"message": "User: arn:aws:sts::1:assumed-role/triggerMwaaDAGRole/"
-                         "triggerMwaaDAG is not authorized to perform: airflow:CreateCliToken"},
+    "responseElements": {
+        "message": "User: arn:aws:sts::1:assumed-role/triggerMwaaDAGRole/"
+        "triggerMwaaDAG is not authorized to perform: airflow:CreateCliToken"
+    },
 }
 
 
 def test_trail_event_from_the_article() -> None:
-    e = parse_event({"EventId": "940ac6f5", "EventName": "CreateCliToken",
-                     "EventTime": datetime(2021, 2, 2, 11, 10, 17, tzinfo=UTC),
-                     "CloudTrailEvent": json.dumps(ARTICLE_EVENT)})
+    e = parse_event(
+        {
+            "EventId": "940ac6f5",
+            "EventName": "CreateCliToken",
+            "EventTime": datetime(2021, 2, 2, 11, 10, 17, tzinfo=UTC),
+            "CloudTrailEvent": json.dumps(ARTICLE_EVENT),
+        }
+    )
     assert e.user == "triggerMwaaDAGRole/triggerMwaaDAG"
     assert e.error_code == "AccessDenied"
     assert "not authorized to perform: airflow:CreateCliToken" in e.error_message
@@ -140,8 +167,11 @@ def test_trail_event_from_the_article() -> None:
 
 
 def test_trail_event_hostile_and_invalid() -> None:
-    hostile = dict(ARTICLE_EVENT, userAgent="\x1b]0;pwn\x07[bold]x[/]",
-                   requestParameters={"\x1b[2Jk": "\x9b31mv"})
+    hostile = dict(
+        ARTICLE_EVENT,
+        userAgent="\x1b]0;pwn\x07[bold]x[/]",
+        requestParameters={"\x1b[2Jk": "\x9b31mv"},
+    )
     e = parse_event({"EventId": "1", "CloudTrailEvent": json.dumps(hostile)})
     assert "\x1b" not in e.raw and "\x9b" not in e.raw and "\\u001b" not in e.raw
     assert e.user_agent == "[bold]x[/]"
@@ -150,16 +180,28 @@ def test_trail_event_hostile_and_invalid() -> None:
 
 
 def test_environment_snapshot_reads_group_names_from_arns() -> None:
-    assert group_name_from_arn("arn:aws:logs:eu-west-1:1:log-group:odd-name/Worker:*") == "odd-name/Worker"
-    snap = parse_environment({
-        "Name": "prod", "Status": "UPDATE_FAILED",
-        "LoggingConfiguration": {
-            "WorkerLogs": {"Enabled": True, "LogLevel": "INFO",
-                           "CloudWatchLogGroupArn": "arn:aws:logs:r:1:log-group:custom-workers:*"},
-            "TaskLogs": {"Enabled": False, "LogLevel": "WARNING"},
-        },
-        "LastUpdate": {"Status": "FAILED", "Error": {"ErrorCode": "E1", "ErrorMessage": "\x1b[2Jboom"}},
-    })
+    assert (
+        group_name_from_arn("arn:aws:logs:eu-west-1:1:log-group:odd-name/Worker:*")
+        == "odd-name/Worker"
+    )
+    snap = parse_environment(
+        {
+            "Name": "prod",
+            "Status": "UPDATE_FAILED",
+            "LoggingConfiguration": {
+                "WorkerLogs": {
+                    "Enabled": True,
+                    "LogLevel": "INFO",
+                    "CloudWatchLogGroupArn": "arn:aws:logs:r:1:log-group:custom-workers:*",
+                },
+                "TaskLogs": {"Enabled": False, "LogLevel": "WARNING"},
+            },
+            "LastUpdate": {
+                "Status": "FAILED",
+                "Error": {"ErrorCode": "E1", "ErrorMessage": "\x1b[2Jboom"},
+            },
+        }
+    )
     worker = snap.log_config("Worker")
     assert worker is not None and worker.group_name == "custom-workers"
     task = snap.log_config("Task")
@@ -211,9 +253,13 @@ def test_rate_limiter_spaces_calls_per_operation() -> None:
 def test_health_line_says_stale_and_the_error() -> None:
     ok = SourceHealth("alarms", last_ok=100.0, interval=15.0)
     assert health_line(ok, 103.0) == ("updated 3s ago", "ok")
-    stale = SourceHealth("alarms", last_ok=100.0, interval=15.0,
-                         error=ErrorInfo(ErrorKind.DENIED, "x", "cloudwatch:DescribeAlarms"),
-                         failures=4)
+    stale = SourceHealth(
+        "alarms",
+        last_ok=100.0,
+        interval=15.0,
+        error=ErrorInfo(ErrorKind.DENIED, "x", "cloudwatch:DescribeAlarms"),
+        failures=4,
+    )
     text, severity = health_line(stale, 200.0)
     assert text.startswith("STALE") and "cloudwatch:DescribeAlarms" in text
     assert severity == "error"

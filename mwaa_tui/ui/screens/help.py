@@ -48,5 +48,11 @@ class HelpScreen(ModalScreen[None]):
 
 
 def _key_label(key: str) -> str:
-    return {"question_mark": "?", "escape": "Esc", "enter": "Enter", "tab": "Tab",
-            "shift+tab": "Shift+Tab", "ctrl+c": "Ctrl+C"}.get(key, key)
+    return {
+        "question_mark": "?",
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+        "shift+tab": "Shift+Tab",
+        "ctrl+c": "Ctrl+C",
+    }.get(key, key)

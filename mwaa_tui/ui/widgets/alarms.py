@@ -87,8 +87,11 @@ class AlarmsPane(Vertical):
         table = self.query_one(AlarmTable)
         reason = self.query_one("#alarm-reason", Static)
         if not table.alarms or row >= len(table.alarms):
-            reason.update(Text("no alarms for this environment", style="dim") if table.alarms == ()
-                          and table.loaded else "")
+            reason.update(
+                Text("no alarms for this environment", style="dim")
+                if table.alarms == () and table.loaded
+                else ""
+            )
             return
         alarm = table.alarms[row]
         out = Text()

@@ -9,8 +9,13 @@ from mwaa_tui.core.format import ago
 from mwaa_tui.core.snapshots import EnvironmentSnapshot
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
 
-SHORT = {"DAGProcessing": "DAG", "Scheduler": "Sched", "Task": "Task", "WebServer": "Web",
-         "Worker": "Worker"}
+SHORT = {
+    "DAGProcessing": "DAG",
+    "Scheduler": "Sched",
+    "Task": "Task",
+    "WebServer": "Web",
+    "Worker": "Worker",
+}
 
 
 class EnvironmentHeader(Static):

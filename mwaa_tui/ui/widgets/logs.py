@@ -15,8 +15,14 @@ from mwaa_tui.core.format import clock_time
 from mwaa_tui.core.logstate import Interleaver
 from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
 
-TAGS = {"All": "All", "DAGProcessing": "DAG", "Scheduler": "Sched", "Task": "Task",
-        "WebServer": "Web", "Worker": "Worker"}
+TAGS = {
+    "All": "All",
+    "DAGProcessing": "DAG",
+    "Scheduler": "Sched",
+    "Task": "Task",
+    "WebServer": "Web",
+    "Worker": "Worker",
+}
 TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
 VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
 CONTINUATION = "  │ "
@@ -28,7 +34,10 @@ class LevelHighlighter(Highlighter):
     _time = re.compile(r"^\d\d:\d\d:\d\d")
     _tag = re.compile(r"^\d\d:\d\d:\d\d (?:late )?(DAG|Sched|Task|Web|Worker) ")
     _late = re.compile(r"^\d\d:\d\d:\d\d (late) ")
-    _error = re.compile(r"\b(ERROR|CRITICAL|FATAL)\b|\[(?:ERROR|CRITICAL)\]|\"level\": ?\"(?:error|critical)\"", re.I)
+    _error = re.compile(
+        r"\b(ERROR|CRITICAL|FATAL)\b|\[(?:ERROR|CRITICAL)\]|\"level\": ?\"(?:error|critical)\"",
+        re.I,
+    )
     _warning = re.compile(r"\b(WARNING|WARN)\b|\[WARNING\]|\"level\": ?\"warn(?:ing)?\"", re.I)
     _debug = re.compile(r"\bDEBUG\b")
 
@@ -91,8 +100,9 @@ class ComponentLog(Vertical):
             state.update(Text("waiting for the environment…", style="dim"))
             state.display = True
         elif not config.enabled:
-            state.update(Text(f"{config.component}: disabled (level {config.level or '?'})",
-                              style="dim"))
+            state.update(
+                Text(f"{config.component}: disabled (level {config.level or '?'})", style="dim")
+            )
             state.display = True
         else:
             state.display = False

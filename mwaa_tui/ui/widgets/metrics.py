@@ -34,7 +34,9 @@ class MetricRow(Horizontal):
         self.show(self.series, self._breaching)
 
     def compose(self) -> ComposeResult:
-        yield Label(Text(self.series.label, no_wrap=True, overflow="ellipsis"), classes="metric-label")
+        yield Label(
+            Text(self.series.label, no_wrap=True, overflow="ellipsis"), classes="metric-label"
+        )
         yield Sparkline(list(self.series.values) or [0.0], classes="metric-spark")
         yield Label("", classes="metric-value")
 
@@ -84,8 +86,11 @@ class MetricsPanel(VerticalScroll):
         empty = self.query_one("#metrics-empty", Static)
         empty.display = not snapshot.series
         if not snapshot.series:
-            empty.update(Text("no MWAA metrics found for this environment in the last two weeks",
-                              style="dim"))
+            empty.update(
+                Text(
+                    "no MWAA metrics found for this environment in the last two weeks", style="dim"
+                )
+            )
         existing = {row.id: row for row in self.query(MetricRow)}
         wanted = []
         for series in snapshot.series:

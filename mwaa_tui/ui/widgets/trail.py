@@ -27,13 +27,13 @@ class TrailTable(DataTable[Text]):
             return max(least, min(most, max((len(v) for v in values), default=0)))
 
         self.clear(columns=True)
-        self.add_column("When", key="time", width=13)
-        self.add_column("Event", key="name", width=widest([e.name for e in self.events], 5, 26))
-        self.add_column("Error", key="error",
-                        width=widest([e.error_code for e in self.events], 5, 24))
-        self.add_column("User", key="user", width=widest([e.user for e in self.events], 4, 40))
-        self.add_column("Source IP", key="ip",
-                        width=widest([e.source_ip for e in self.events], 9, 39))
+        events = self.events
+        self.add_column("Ago", key="time", width=3)
+        self.add_column("Event", key="name", width=widest([e.name for e in events], 5, 26))
+        self.add_column("Error", key="error", width=widest([e.error_code for e in events], 5, 24))
+        self.add_column("User", key="user", width=widest([e.user for e in events], 4, 40))
+        self.add_column("Time (UTC)", key="at", width=10)
+        self.add_column("Source IP", key="ip", width=widest([e.source_ip for e in events], 9, 39))
 
     def add_events(self, events: tuple[TrailEvent, ...], now: float) -> None:
         new = [e for e in events if e.event_id not in self._ids]
@@ -51,10 +51,11 @@ class TrailTable(DataTable[Text]):
             error = bool(event.error_code)
             style = "bold red" if error else ""
             self.add_row(
-                safe(f"{relative(now - event.time):>3} {clock_time(event.time)}", "dim"),
+                safe(f"{relative(now - event.time):>3}", "dim"),
                 safe(event.name, style or "bold"),
                 safe(event.error_code, "bold white on red" if error else ""),
                 safe(event.user),
+                safe(clock_time(event.time), "dim"),
                 safe(event.source_ip, "dim"),
                 key=event.event_id,
             )
@@ -67,8 +68,7 @@ class TrailTable(DataTable[Text]):
         """Keep the relative times of the visible top rows current."""
         for event in self.events[:rows]:
             self.update_cell(
-                event.event_id, "time",
-                safe(f"{relative(now - event.time):>3} {clock_time(event.time)}", "dim"),
+                event.event_id, "time", safe(f"{relative(now - event.time):>3}", "dim")
             )
 
     def selected(self) -> TrailEvent | None:
