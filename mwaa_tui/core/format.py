@@ -42,13 +42,24 @@ def is_stale(health: SourceHealth, now: float) -> bool:
     return now - health.last_ok > limit
 
 
+def coarse_ago(when: float, now: float) -> str:
+    """`just now`, `20s ago`, `3m ago`: coarse on purpose, so a pane's border is not
+    repainted every second over a slow link."""
+    age = max(0.0, now - when)
+    if age < 10:
+        return "just now"
+    if age < 60:
+        return f"{int(age) // 10 * 10}s ago"
+    return f"{relative(age)} ago"
+
+
 def health_line(health: SourceHealth | None, now: float) -> tuple[str, str]:
     """The text for a pane's health, and its severity: ok, warn, error or wait."""
     if health is None or (health.last_ok is None and health.error is None):
         return ("loading…", "wait")
     parts = []
     if health.last_ok is not None:
-        parts.append(f"updated {ago(health.last_ok, now)}")
+        parts.append(f"updated {coarse_ago(health.last_ok, now)}")
     severity = "ok"
     if is_stale(health, now):
         parts.insert(0, "STALE")

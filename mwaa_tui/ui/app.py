@@ -61,7 +61,9 @@ class Intervals:
     """Seconds between polls of each source."""
 
     environment: float = 30.0
-    logs: float = 2.0
+    logs: float = 3.0
+    """`aws logs tail --follow` waits 5 s; CloudWatch shows events 5-20 s late anyway, and
+    five components at 3 s leave most of the 5 TPS FilterLogEvents quota to others."""
     metrics: float = 30.0
     alarms: float = 15.0
     trail: float = 30.0
@@ -141,6 +143,7 @@ class MwaaApp(App[int]):
         """Which kinds of data have arrived, for the first-data timing."""
         self._timed_all = False
         self._ticks = 0
+        self._subtitles: dict[str | None, tuple[str, str]] = {}
 
     @property
     def main(self) -> Screen[Any]:
@@ -361,7 +364,11 @@ class MwaaApp(App[int]):
             self._subtitle(panes, self.health.get(f"logs:{panes.current}"), now)
 
     def _subtitle(self, widget: Widget, health: SourceHealth | None, now: float) -> None:
-        text, severity = health_line(health, now)
+        line = health_line(health, now)
+        if self._subtitles.get(widget.id) == line:
+            return  # a border change repaints the whole pane
+        self._subtitles[widget.id] = line
+        text, severity = line
         widget.border_subtitle = Text(text, style=SEVERITY_STYLE[severity])
         widget.set_class(severity == "error", "-failing")
 

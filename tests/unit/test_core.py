@@ -252,7 +252,8 @@ def test_rate_limiter_spaces_calls_per_operation() -> None:
 
 def test_health_line_says_stale_and_the_error() -> None:
     ok = SourceHealth("alarms", last_ok=100.0, interval=15.0)
-    assert health_line(ok, 103.0) == ("updated 3s ago", "ok")
+    assert health_line(ok, 103.0) == ("updated just now", "ok")
+    assert health_line(ok, 125.0) == ("updated 20s ago", "ok")
     stale = SourceHealth(
         "alarms",
         last_ok=100.0,

@@ -20,6 +20,7 @@ class AlarmTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.alarms: tuple[Alarm, ...] = ()
         self.loaded = False
+        self._shown: dict[tuple[str, str], str] = {}
         self._order: list[str] = []
 
     def on_mount(self) -> None:
@@ -51,8 +52,12 @@ class AlarmTable(DataTable[Text]):
         if order != self._order:
             selected = self._selected_key()
             self._columns(alarms)
+            self._shown.clear()
             for alarm in alarms:
                 cells = self._cells(alarm, now)
+                self._shown.update(
+                    ((alarm.name, k), c.plain + str(c.style)) for k, c in cells.items()
+                )
                 self.add_row(*cells.values(), key=alarm.name)
             self._order = order
             if selected in order:
@@ -60,7 +65,10 @@ class AlarmTable(DataTable[Text]):
             return
         for alarm in alarms:
             for column, cell in self._cells(alarm, now).items():
-                self.update_cell(alarm.name, column, cell)
+                key = (alarm.name, column)
+                if self._shown.get(key) != cell.plain + str(cell.style):
+                    self._shown[key] = cell.plain + str(cell.style)
+                    self.update_cell(alarm.name, column, cell)
 
     def _selected_key(self) -> str | None:
         if not self._order or self.cursor_row >= len(self._order):

@@ -28,6 +28,7 @@ class EnvironmentHeader(Static):
         self.snapshot: EnvironmentSnapshot | None = None
         self.in_alarm = 0
         self.health_text = ("loading…", "wait")
+        self._shown = ""
 
     def show(
         self,
@@ -39,7 +40,10 @@ class EnvironmentHeader(Static):
         self.snapshot = snapshot
         self.in_alarm = in_alarm
         self.health_text = health
-        self.update(self.render_header(now))
+        text = self.render_header(now)
+        if text.markup != self._shown:
+            self._shown = text.markup
+            self.update(text)
 
     def render_header(self, now: float) -> Text:
         snap = self.snapshot

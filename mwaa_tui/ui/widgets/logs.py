@@ -132,7 +132,8 @@ class LogPanes(Vertical):
                 yield ComponentLog(view, self.capacity)
 
     def on_mount(self) -> None:
-        self.set_interval(0.25, self.flush)
+        # Coalesce writes: repaints, not log volume, decide what crosses a slow link.
+        self.set_interval(1.0, self.flush)
         for view in VIEWS[1:]:
             self.query_one(f"#log-{view}", ComponentLog).set_config(None)
         self.query_one("#log-All", ComponentLog).set_config(

@@ -9,13 +9,18 @@ from mwaa_tui.core.snapshots import CallSummary
 
 
 class StatusLine(Static):
+    _shown = ""
+
     def show(self, summary: CallSummary, note: str = "") -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(" API ", style="bold reverse")
         out.append(f" {summary.per_minute}/min", style="bold")
-        out.append(f"  calls {summary.total}", style="dim")
         if summary.median_latency_ms is not None:
-            out.append(f"  median {summary.median_latency_ms:.0f} ms", style="dim")
+            # Rounded so the line does not repaint every second for noise.
+            shown = max(
+                1, round(summary.median_latency_ms, -1 if summary.median_latency_ms >= 20 else 0)
+            )
+            out.append(f"  median {shown:.0f} ms", style="dim")
         errors_style = "bold red" if summary.errors else "dim"
         out.append(f"  errors {summary.errors}/min", style=errors_style)
         if summary.throttled:
@@ -27,4 +32,6 @@ class StatusLine(Static):
             out.append(f"  │ {top}", style="dim")
         if note:
             out.append(f"  │ {note}", style="dim")
-        self.update(out)
+        if out.markup != self._shown:
+            self._shown = out.markup
+            self.update(out)

@@ -17,6 +17,7 @@ class TrailTable(DataTable[Text]):
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
         self.events: list[TrailEvent] = []
         self._ids: set[str] = set()
+        self._ago: dict[str, str] = {}
 
     def on_mount(self) -> None:
         self._columns()
@@ -46,6 +47,7 @@ class TrailTable(DataTable[Text]):
 
     def redraw(self, now: float) -> None:
         selected = self.selected()
+        self._ago = {e.event_id: f"{relative(now - e.time):>3}" for e in self.events}
         self._columns()
         for event in self.events:
             error = bool(event.error_code)

@@ -1,0 +1,1 @@
+"""Benchmarks for the speed targets; `python -m bench` runs them and prints figures."""

@@ -1,0 +1,29 @@
+"""Run every benchmark and print the figures.
+
+.venv/bin/python -m bench                # startup (5 runs) and 60 s idle
+.venv/bin/python -m bench --soak 10      # and peak memory after 10 minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import idle, startup
+
+parser = argparse.ArgumentParser(prog="python -m bench")
+parser.add_argument("--runs", type=int, default=5, help="startup runs (median reported)")
+parser.add_argument("--idle-seconds", type=float, default=60.0)
+parser.add_argument(
+    "--soak",
+    type=float,
+    default=0.0,
+    metavar="MINUTES",
+    help="also run the demo this long and report its peak memory",
+)
+args = parser.parse_args()
+
+startup.run(args.runs)
+idle.run(args.idle_seconds)
+idle.run(args.idle_seconds, external=True)
+if args.soak:
+    idle.run(args.soak * 60, window=60.0)
