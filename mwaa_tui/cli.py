@@ -119,6 +119,13 @@ def build_sandbox_parser() -> argparse.ArgumentParser:
         help="answer every call to SERVICE with AccessDenied (repeatable)",
     )
     p.add_argument(
+        "--expire",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="answer every call to SERVICE as if the credentials had expired (repeatable)",
+    )
+    p.add_argument(
         "--drop",
         action="append",
         default=[],
@@ -257,6 +264,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
         faults = sandbox_mod.Faults(
             throttle=dict(parse_share(s) for s in args.throttle),
             deny=set(args.deny),
+            expire=set(args.expire),
             drop=dict(parse_share(s) for s in args.drop),
             latency=args.latency,
             seed=args.seed,

@@ -34,6 +34,8 @@ class Faults:
     """Share of calls (0..1) per service answered with throttling."""
     deny: set[str] = field(default_factory=set)
     """Services answered with AccessDenied."""
+    expire: set[str] = field(default_factory=set)
+    """Services answered as if the session's credentials had expired."""
     drop: dict[str, float] = field(default_factory=dict)
     """Share of calls per service whose connection is closed without an answer."""
     latency: float = 0.0
@@ -43,18 +45,21 @@ class Faults:
     def __post_init__(self) -> None:
         self.throttle = {signing_name(k): v for k, v in self.throttle.items()}
         self.deny = {signing_name(s) for s in self.deny}
+        self.expire = {signing_name(s) for s in self.expire}
         self.drop = {signing_name(k): v for k, v in self.drop.items()}
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
 
     def decide(self, service: str) -> str | None:
-        """'deny', 'throttle', 'drop' or None for one call to `service` (a signing name).
+        """'deny', 'expire', 'throttle', 'drop' or None for one call to `service` (a signing name).
 
         The sets may be edited directly with either kind of name, so both are looked up.
         """
         names = {service} | {k for k, v in SERVICE_ALIASES.items() if v == service}
         if names & self.deny:
             return "deny"
+        if names & self.expire:
+            return "expire"
         throttle = max((self.throttle.get(n, 0.0) for n in names), default=0.0)
         drop = max((self.drop.get(n, 0.0) for n in names), default=0.0)
         if not throttle and not drop:
@@ -70,6 +75,7 @@ class Faults:
     def clear(self) -> None:
         self.throttle.clear()
         self.deny.clear()
+        self.expire.clear()
         self.drop.clear()
         self.latency = 0.0
 

@@ -210,6 +210,11 @@ class Sandbox:
             return []
         if decision == "throttle":
             reply = protocol.error(call, protocol.throttle_code(call), "Rate exceeded")
+        elif decision == "expire":
+            code = "ExpiredToken" if call.service == "monitoring" else "ExpiredTokenException"
+            reply = protocol.error(
+                call, code, "The security token included in the request is expired"
+            )
         elif decision == "deny":
             reply = protocol.error(
                 call, protocol.denied_code(call), protocol.denied_message(call, self.account)

@@ -54,6 +54,12 @@ from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.trail import TrailTable
 
 PANES = ("logs", "metrics", "alarms", "trail")
+PANE_NAMES = {
+    "Log": "log view",
+    "MetricsPanel": "metrics",
+    "AlarmTable": "alarms",
+    "TrailTable": "CloudTrail",
+}
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class MwaaApp(App[int]):
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
+    AUTO_FOCUS = "#log-view-All"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
         Binding(
@@ -409,7 +416,8 @@ class MwaaApp(App[int]):
         if focused is not None:
             own = self._bindings_of(focused)
             if own:
-                sections.append((f"In the focused pane ({type(focused).__name__})", own))
+                pane = PANE_NAMES.get(type(focused).__name__, type(focused).__name__)
+                sections.append((f"In the focused pane ({pane})", own))
         self.push_screen(HelpScreen(sections))
 
     @staticmethod

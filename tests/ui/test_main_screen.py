@@ -190,3 +190,36 @@ async def test_picker_when_the_region_has_several_environments(
         await pilot.press("enter")
         await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), what="environment")
         assert app.environment == "demo"
+
+
+async def test_expired_credentials_and_a_lost_network_are_named_and_nothing_is_lost(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(
+            pilot, lambda: bool(alarm_names(app)) and bool(trail_names(app)), what="first data"
+        )
+        shown_alarms, shown_events = alarm_names(app), trail_names(app)
+        sandbox.faults.expire.add("cloudwatch")
+        sandbox.faults.drop["cloudtrail"] = 1.0
+        app.action_refresh()
+        await wait_until(
+            pilot,
+            lambda: "credentials expired" in subtitle(app, "alarms"),
+            what="expired credentials named",
+        )
+        await wait_until(pilot, lambda: "cannot reach" in subtitle(app, "trail"), what="network")
+        # What was on screen stays on screen while the sources fail.
+        assert alarm_names(app) == shown_alarms
+        assert trail_names(app)[: len(shown_events)] == shown_events
+        assert "AVAILABLE" in header_text(app)
+        sandbox.faults.clear()
+        app.action_refresh()
+        await wait_until(
+            pilot,
+            lambda: (
+                "updated" in subtitle(app, "trail") and "cannot reach" not in subtitle(app, "trail")
+            ),
+            what="recovery",
+        )

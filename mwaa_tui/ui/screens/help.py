@@ -30,20 +30,23 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for title, bindings in self.sections:
-            table.add_row(Text(title, style="bold underline"), "")
-            for b in bindings:
-                keys = ", ".join(_key_label(k) for k in b.key.split(","))
-                table.add_row(keys, Text(b.tooltip or b.description))
-            table.add_row("", "")
-        notes = Text("\n".join(NOTES), style="dim")
         with VerticalScroll(id="help-body"):
             yield Static(Text("mwaa-tui keys", style="bold"))
-            yield Static(table)
-            yield Static(notes)
+            for title, bindings in self.sections:
+                table = Table(
+                    box=None,
+                    show_header=False,
+                    padding=(0, 2, 0, 0),
+                    title=Text(title, style="bold underline"),
+                    title_justify="left",
+                )
+                table.add_column(style="bold cyan", no_wrap=True, width=16)
+                table.add_column(ratio=1)
+                for b in bindings:
+                    keys = ", ".join(_key_label(k) for k in b.key.split(","))
+                    table.add_row(keys, Text(b.tooltip or b.description))
+                yield Static(table)
+            yield Static(Text("\n".join(NOTES), style="dim"))
             yield Static(Text("Esc, q or ? closes this.", style="italic dim"))
 
 
