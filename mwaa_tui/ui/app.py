@@ -105,7 +105,6 @@ class MwaaApp(App[int]):
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
-    AUTO_FOCUS = "#log-view-All"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
         Binding(
@@ -188,6 +187,7 @@ class MwaaApp(App[int]):
         self.main.query_one("#alarms").border_title = "Alarms"
         self.main.query_one("#trail").border_title = "CloudTrail"
         self._install_signal_handlers()
+        self.main.query_one("#log-view-All").focus()
         self.set_interval(1.0, self.tick)
         self.tick()
         self.call_after_refresh(self._mark, "first_paint")

@@ -29,8 +29,10 @@ class MetricRow(Horizontal):
         super().__init__(id=_key_id(series.key), classes="metric-row")
         self.series = series
         self._breaching = breaching
+        self._ready = False
 
     def on_mount(self) -> None:
+        self._ready = True
         self.show(self.series, self._breaching)
 
     def compose(self) -> ComposeResult:
@@ -42,6 +44,9 @@ class MetricRow(Horizontal):
 
     def show(self, series: MetricSeries, breaching: bool) -> None:
         self.series = series
+        self._breaching = breaching
+        if not self._ready:
+            return  # still mounting: on_mount draws the newest data
         self.query_one(Sparkline).data = list(series.values) or [0.0]
         value = format_value(series.latest, series.unit)
         lo = format_value(min(series.values), series.unit) if series.values else "–"
