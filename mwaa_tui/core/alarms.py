@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
+from mwaa_tui.core.format import epoch_seconds
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import Alarm
+from mwaa_tui.core.snapshots import Alarm, MetricSeries
 
 STATE_ORDER = {"ALARM": 0, "INSUFFICIENT_DATA": 1, "OK": 2}
 _RULE_REF = re.compile(r'(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]+?)"?\s*\)')
@@ -25,12 +25,6 @@ def _metric_alarm_envs(raw: dict[str, Any]) -> set[str]:
         metric = stat.get("Metric") or {}
         envs |= {v for k, v in _dims(metric.get("Dimensions")) if k == "Environment"}
     return envs
-
-
-def _epoch(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    return None
 
 
 def select_alarms(
@@ -55,7 +49,7 @@ def select_alarms(
                 name=name,
                 state=sanitize(raw.get("StateValue", "")),
                 reason=sanitize(raw.get("StateReason", "")),
-                updated=_epoch(raw.get("StateUpdatedTimestamp")),
+                updated=epoch_seconds(raw.get("StateUpdatedTimestamp")),
                 kind="MetricAlarm",
                 namespace=sanitize(raw.get("Namespace", "")),
                 metric=sanitize(raw.get("MetricName", "")),
@@ -77,7 +71,7 @@ def select_alarms(
                 name=name,
                 state=sanitize(raw.get("StateValue", "")),
                 reason=sanitize(raw.get("StateReason", "")),
-                updated=_epoch(raw.get("StateUpdatedTimestamp")),
+                updated=epoch_seconds(raw.get("StateUpdatedTimestamp")),
                 kind="CompositeAlarm",
                 rule=rule,
             )
@@ -104,3 +98,26 @@ def describe_condition(alarm: Alarm) -> str:
     op = COMPARISON_SYMBOLS.get(alarm.comparison, alarm.comparison)
     threshold = "" if alarm.threshold is None else f"{alarm.threshold:g}"
     return " ".join(p for p in (alarm.metric, alarm.statistic, op, threshold) if p)
+
+
+_BREACHES = {
+    "GreaterThanThreshold": lambda v, t: v > t,
+    "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,
+    "LessThanThreshold": lambda v, t: v < t,
+    "LessThanOrEqualToThreshold": lambda v, t: v <= t,
+}
+
+
+def breaching(series: MetricSeries, alarms: Iterable[Alarm]) -> bool:
+    """Whether the series' latest value crosses the threshold of an alarm on that metric."""
+    if series.latest is None:
+        return False
+    for alarm in alarms:
+        if (alarm.namespace, alarm.metric) != (series.namespace, series.metric):
+            continue
+        if set(alarm.dimensions) != set(series.dimensions) or alarm.threshold is None:
+            continue
+        compare = _BREACHES.get(alarm.comparison)
+        if compare is not None and compare(series.latest, alarm.threshold):
+            return True
+    return False

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from mwaa_tui.core.format import epoch_seconds
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
@@ -25,14 +25,6 @@ def group_name_from_arn(arn: str) -> str:
     if name.endswith(":*"):
         name = name[:-2]
     return name
-
-
-def _epoch(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, int | float):
-        return float(value)
-    return None
 
 
 def _int(value: Any) -> int | None:
@@ -61,7 +53,7 @@ def parse_environment(env: dict[str, Any]) -> EnvironmentSnapshot:
         err = last.get("Error") or {}
         last_update = LastUpdate(
             status=sanitize(last.get("Status", "")),
-            created_at=_epoch(last.get("CreatedAt")),
+            created_at=epoch_seconds(last.get("CreatedAt")),
             source=sanitize(last.get("Source", "")),
             error_code=sanitize(err.get("ErrorCode", "")),
             error_message=sanitize(err.get("ErrorMessage", "")),
@@ -76,7 +68,7 @@ def parse_environment(env: dict[str, Any]) -> EnvironmentSnapshot:
         max_workers=_int(env.get("MaxWorkers")),
         schedulers=_int(env.get("Schedulers")),
         webserver_url=sanitize(env.get("WebserverUrl", "")),
-        created_at=_epoch(env.get("CreatedAt")),
+        created_at=epoch_seconds(env.get("CreatedAt")),
         logging=tuple(configs),
         last_update=last_update,
     )

@@ -9,6 +9,15 @@ from mwaa_tui.core.snapshots import SourceHealth
 STALE_AFTER_INTERVALS = 3.0
 
 
+def epoch_seconds(value: object) -> float | None:
+    """A timestamp from botocore (a datetime) or a number, as epoch seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
 def relative(seconds: float) -> str:
     """`4s`, `3m`, `2h`, `5d` for a duration."""
     s = max(0, int(seconds))

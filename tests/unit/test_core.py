@@ -273,3 +273,56 @@ def test_parse_duration() -> None:
     assert parse_duration("45") == 45
     with pytest.raises(ValueError):
         parse_duration("-5m")
+
+
+def test_breaching_matches_metric_dimensions_and_direction() -> None:
+    from mwaa_tui.core.alarms import breaching
+    from mwaa_tui.core.snapshots import Alarm, MetricSeries
+
+    dims = (("Environment", "prod"), ("Operator", "S3KeySensor"))
+    series = MetricSeries(
+        "k",
+        "OpFail",
+        "AmazonMWAA",
+        "OperatorFailures",
+        "Sum",
+        "Count",
+        dims,
+        (1.0, 2.0),
+        (3.0, 9.0),
+    )
+    above = Alarm(
+        "a",
+        "ALARM",
+        "",
+        None,
+        namespace="AmazonMWAA",
+        metric="OperatorFailures",
+        dimensions=dims,
+        comparison="GreaterThanThreshold",
+        threshold=5.0,
+    )
+    other_dims = Alarm(
+        "b",
+        "OK",
+        "",
+        None,
+        namespace="AmazonMWAA",
+        metric="OperatorFailures",
+        dimensions=(("Environment", "prod"),),
+        comparison="GreaterThanThreshold",
+        threshold=5.0,
+    )
+    below = Alarm(
+        "c",
+        "OK",
+        "",
+        None,
+        namespace="AmazonMWAA",
+        metric="OperatorFailures",
+        dimensions=dims,
+        comparison="LessThanThreshold",
+        threshold=1.0,
+    )
+    assert breaching(series, [above])
+    assert not breaching(series, [other_dims, below])

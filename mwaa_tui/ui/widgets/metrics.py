@@ -7,15 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Sparkline, Static
 
+from mwaa_tui.core.alarms import breaching
 from mwaa_tui.core.catalogue import format_value
 from mwaa_tui.core.snapshots import Alarm, MetricSeries, MetricsSnapshot
-
-_COMPARE = {
-    "GreaterThanThreshold": lambda v, t: v > t,
-    "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,
-    "LessThanThreshold": lambda v, t: v < t,
-    "LessThanOrEqualToThreshold": lambda v, t: v <= t,
-}
 
 
 def _key_id(key: str) -> str:
@@ -74,17 +68,7 @@ class MetricsPanel(VerticalScroll):
             self.show(self.snapshot)
 
     def breaching(self, series: MetricSeries) -> bool:
-        if series.latest is None:
-            return False
-        for alarm in self.alarms:
-            if (alarm.namespace, alarm.metric) != (series.namespace, series.metric):
-                continue
-            if set(alarm.dimensions) != set(series.dimensions) or alarm.threshold is None:
-                continue
-            compare = _COMPARE.get(alarm.comparison)
-            if compare and compare(series.latest, alarm.threshold):
-                return True
-        return False
+        return breaching(series, self.alarms)
 
     def show(self, snapshot: MetricsSnapshot) -> None:
         self.snapshot = snapshot
