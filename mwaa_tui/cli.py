@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mwaa_tui import __version__
@@ -78,6 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=10_000,
         metavar="N",
         help="lines kept per log pane (default: 10000)",
+    )
+    p.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="show secrets in logs and events as they are (by default access keys, passwords, "
+        "tokens and credentials in URIs are masked on screen and in saved files)",
+    )
+    p.add_argument(
+        "--save-dir",
+        type=Path,
+        metavar="DIR",
+        help="where saved files go (default: $XDG_DATA_HOME/mwaa-tui); files are created 0600 "
+        "and never overwrite",
+    )
+    p.add_argument(
+        "--debug-log",
+        type=Path,
+        metavar="FILE",
+        help="write a debug log of every AWS call to FILE (0600; credentials and signatures "
+        "are scrubbed)",
     )
     p.add_argument(
         "--demo",
@@ -167,6 +188,10 @@ def _import_sandbox() -> Any:
 
 
 def run_monitor(args: argparse.Namespace) -> int:
+    if args.debug_log:
+        from mwaa_tui import debuglog
+
+        debuglog.enable(args.debug_log)
     sandbox = stop_simulation = None
     where = note = ""
     if args.demo:
@@ -209,6 +234,8 @@ def run_monitor(args: argparse.Namespace) -> int:
                 buffer_lines=args.buffer_lines,
                 initial=snapshot,
                 choices=tuple(choices),
+                redact=not args.no_redact,
+                **({"save_dir": args.save_dir} if args.save_dir else {}),
             )
         )
         app.run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from mwaa_tui.core.callstats import CallStats
 from mwaa_tui.core.errors import classify, iam_action, operation_name
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import CallRecord, ErrorInfo, ErrorKind
+from mwaa_tui.debuglog import SCRUBBER
 
 READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
     "mwaa": frozenset({"GetEnvironment", "ListEnvironments"}),
@@ -45,6 +47,8 @@ READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
     "cloudtrail": frozenset({"LookupEvents"}),
 }
 """Every AWS operation mwaa-tui may send. Anything else is refused before it is sent."""
+
+log = logging.getLogger(__name__)
 
 ENDPOINT_ENV = {
     "mwaa": "AWS_ENDPOINT_URL_MWAA",
@@ -162,6 +166,10 @@ class AwsGateway:
             raise ConfigError(f"profile not found: {exc.kwargs.get('profile')}") from None
         except BotoCoreError as exc:
             raise ConfigError(f"cannot load AWS credentials: {sanitize(exc)}") from None
+        if credentials is not None:
+            frozen = await credentials.get_frozen_credentials()
+            for value in (frozen.access_key, frozen.secret_key, frozen.token):
+                SCRUBBER.add_secret(value)
         if credentials is None:
             raise ConfigError(
                 "no AWS credentials found: use --profile, AWS_PROFILE, environment "
@@ -289,9 +297,9 @@ class AwsGateway:
         except BotoCoreError as exc:
             raise AwsError(ErrorInfo(ErrorKind.OTHER, sanitize(exc), action)) from None
         finally:
-            self.stats.record(
-                CallRecord(service, op, outcome, self._timer() - started, self._clock())
-            )
+            latency = self._timer() - started
+            self.stats.record(CallRecord(service, op, outcome, latency, self._clock()))
+            log.debug("%s %s: %s in %.0f ms", service, op, outcome, latency * 1000)
 
 
 def _network_detail(exc: BaseException) -> str:

@@ -22,8 +22,13 @@ DEFAULT_RATES: Mapping[str, float] = {
 }
 
 
+HEADROOM = 1.1
+"""Spacing 10 % wider than the quota, so network jitter cannot push two calls closer
+together than the service allows."""
+
+
 class RateLimiter:
-    """Spaces calls of each operation at least 1/rate seconds apart."""
+    """Spaces calls of each operation at least HEADROOM/rate seconds apart."""
 
     def __init__(
         self,
@@ -41,7 +46,7 @@ class RateLimiter:
             return 0.0
         now = self._clock()
         slot = max(now, self._next.get(operation, now))
-        self._next[operation] = slot + 1.0 / rate
+        self._next[operation] = slot + HEADROOM / rate
         return slot - now
 
     async def acquire(self, operation: str) -> None:

@@ -207,6 +207,8 @@ class TrailEvent:
     error_code: str = ""
     error_message: str = ""
     resource: str = ""
+    requested_name: str = ""
+    """requestParameters.Name: the environment a call was about, even when it failed."""
     raw: str = ""
     """The CloudTrailEvent JSON, pretty-printed and sanitised (or raw if unparsable)."""
     parsed: bool = True
@@ -217,6 +219,10 @@ class TrailBatch:
     """CloudTrail events not seen before, newest first."""
 
     events: tuple[TrailEvent, ...]
+    older: bool = False
+    """Paged back on request, rather than new."""
+    exhausted: bool = False
+    """No older events are left (CloudTrail keeps 90 days)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from typing import Any
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.levels import parse_level
 from mwaa_tui.core.logstate import LogFollower
+from mwaa_tui.core.redact import redact
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
 from mwaa_tui.pollers.base import Poller
@@ -15,12 +16,13 @@ from mwaa_tui.pollers.base import Poller
 MAX_PAGES_PER_POLL = 20
 
 
-def to_event(component: str, raw: dict[str, Any]) -> LogEvent:
+def to_event(component: str, raw: dict[str, Any], *, redact_secrets: bool = True) -> LogEvent:
     message = raw.get("message", "")
+    text = sanitize(message, multiline=True)
     return LogEvent(
         component=component,
         timestamp=int(raw.get("timestamp", 0)),
-        message=sanitize(message, multiline=True),
+        message=redact(text) if redact_secrets else text,
         stream=sanitize(raw.get("logStreamName", "")),
         event_id=sanitize(raw.get("eventId", "")),
         ingestion_time=int(raw.get("ingestionTime", 0)),
@@ -32,11 +34,18 @@ class LogPoller(Poller):
     """Emits a `LogBatch` of events not seen before, oldest first, after every poll."""
 
     def __init__(
-        self, gateway: AwsGateway, config: LogConfig, *, since_seconds: float = 600, **kwargs: Any
+        self,
+        gateway: AwsGateway,
+        config: LogConfig,
+        *,
+        since_seconds: float = 600,
+        redact: bool = True,
+        **kwargs: Any,
     ) -> None:
         self.source = f"logs:{config.component}"
         super().__init__(gateway, **kwargs)
         self.config = config
+        self.redact = redact
         start_ms = int((self.clock() - since_seconds) * 1000)
         self.follower = LogFollower(start_ms)
 
@@ -56,7 +65,10 @@ class LogPoller(Poller):
             if token:
                 params["nextToken"] = token
             resp = await self.gateway.call("logs", "filter_log_events", **params)
-            events.extend(to_event(self.config.component, e) for e in resp.get("events") or ())
+            events.extend(
+                to_event(self.config.component, e, redact_secrets=self.redact)
+                for e in resp.get("events") or ()
+            )
             token = resp.get("nextToken")
             if not token or token in tokens_seen:
                 break
@@ -64,3 +76,40 @@ class LogPoller(Poller):
         fresh = self.follower.accept(events)
         # Sent even when empty: the merged view waits on every component's progress.
         return [LogBatch(self.config.component, tuple(fresh), polled_to)]
+
+
+async def fetch_window(
+    gateway: AwsGateway,
+    configs: Sequence[LogConfig],
+    start_ms: int,
+    end_ms: int,
+    *,
+    redact: bool = True,
+    max_pages: int = 10,
+) -> list[LogEvent]:
+    """Every enabled component's events between two times, merged in time order."""
+    events: list[LogEvent] = []
+    for cfg in configs:
+        if not (cfg.enabled and cfg.group_name):
+            continue
+        token: str | None = None
+        tokens_seen: set[str] = set()
+        for _ in range(max_pages):
+            params: dict[str, Any] = {
+                "logGroupName": cfg.group_name,
+                "startTime": start_ms,
+                "endTime": end_ms,
+                "interleaved": True,
+            }
+            if token:
+                params["nextToken"] = token
+            resp = await gateway.call("logs", "filter_log_events", **params)
+            events.extend(
+                to_event(cfg.component, e, redact_secrets=redact) for e in resp.get("events") or ()
+            )
+            token = resp.get("nextToken")
+            if not token or token in tokens_seen:
+                break
+            tokens_seen.add(token)
+    events.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
+    return events

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker
 
-from mwaa_tui.aws.clients import AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
 from mwaa_tui.core.format import health_line
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
@@ -35,14 +36,16 @@ from mwaa_tui.core.snapshots import (
     SourceHealth,
     TrailBatch,
 )
+from mwaa_tui.files import default_directory, save_private
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.environment import EnvironmentPoller
-from mwaa_tui.pollers.logs import LogPoller
+from mwaa_tui.pollers.logs import LogPoller, fetch_window
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.messages import PollerUpdate
 from mwaa_tui.ui.screens.help import HelpScreen
+from mwaa_tui.ui.screens.log_window import LogWindow
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
 from mwaa_tui.ui.text import SEVERITY_STYLE
@@ -51,7 +54,7 @@ from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
-from mwaa_tui.ui.widgets.trail import TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
 PANES = ("logs", "metrics", "alarms", "trail")
 PANE_NAMES = {
@@ -92,6 +95,9 @@ class AppConfig:
     timer: Callable[[], float] = time.perf_counter
     """Measures call latency; snapshot tests freeze it with the clock."""
     timings_path: str | None = None
+    redact: bool = True
+    """Mask secrets in what is shown and saved (`--no-redact` turns it off)."""
+    save_dir: Path = field(default_factory=default_directory)
 
 
 class MwaaApp(App[int]):
@@ -177,7 +183,7 @@ class MwaaApp(App[int]):
                 yield MetricsPanel(id="metrics")
             with Horizontal(id="bottom"):
                 yield AlarmsPane(id="alarms")
-                yield TrailTable(id="trail")
+                yield TrailPane(self.config.environment or "", id="trail")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -232,7 +238,7 @@ class MwaaApp(App[int]):
         self._run(EnvironmentPoller(gateway, name, interval=iv.environment, **kw))
         self._run(MetricsPoller(gateway, name, interval=iv.metrics, **kw))
         self._run(AlarmsPoller(gateway, name, interval=iv.alarms, **kw))
-        self._run(TrailPoller(gateway, interval=iv.trail, **kw))
+        self._run(TrailPoller(gateway, interval=iv.trail, redact=self.config.redact, **kw))
         if self.snapshot is not None:
             self._reconcile_logs(self.snapshot)
 
@@ -264,6 +270,7 @@ class MwaaApp(App[int]):
                         self.gateway,
                         cfg,
                         since_seconds=self.config.since_seconds,
+                        redact=self.config.redact,
                         interval=self.config.intervals.logs,
                         clock=self.clock,
                     )
@@ -303,8 +310,13 @@ class MwaaApp(App[int]):
             self._apply_alarms(payload, now)
             self._mark_data("alarms")
         elif isinstance(payload, TrailBatch):
-            self.main.query_one(TrailTable).add_events(payload.events, now)
+            pane = self.main.query_one(TrailPane)
+            pane.add_events(payload.events, now, exhausted=payload.exhausted)
+            if payload.older:
+                pane.older_loaded()
+                pane.redraw(now)
             self._mark_data("trail")
+            self._refresh_header(now)
 
     def _apply_environment(self, snapshot: EnvironmentSnapshot) -> None:
         self.snapshot = snapshot
@@ -344,11 +356,17 @@ class MwaaApp(App[int]):
             if self.alarms is not None:
                 self.main.query_one(AlarmsPane).show(self.alarms.alarms, now)
             self.main.query_one(TrailTable).refresh_times(now)
+            self.main.query_one(TrailPane).redraw_status(now)
 
     def _refresh_header(self, now: float) -> None:
         in_alarm = sum(1 for a in self.alarms.alarms if a.state == "ALARM") if self.alarms else 0
+        trail_errors = self.main.query_one(TrailPane).errors_last_hour(now)
         self.main.query_one(EnvironmentHeader).show(
-            self.snapshot, now, in_alarm, health_line(self.health.get("environment"), now)
+            self.snapshot,
+            now,
+            in_alarm,
+            health_line(self.health.get("environment"), now),
+            trail_errors,
         )
 
     def _refresh_health(self, now: float) -> None:
@@ -422,10 +440,13 @@ class MwaaApp(App[int]):
 
     @staticmethod
     def _bindings_of(node: Any) -> list[Binding]:
-        out = []
-        for b in getattr(node, "BINDINGS", []):
-            if isinstance(b, Binding) and (b.description or b.tooltip):
-                out.append(b)
+        """The described bindings of `node` and its ancestors below the screen."""
+        out: list[Binding] = []
+        while node is not None and not isinstance(node, Screen):
+            for b in getattr(node, "BINDINGS", []):
+                if isinstance(b, Binding) and (b.description or b.tooltip) and b not in out:
+                    out.append(b)
+            node = node.parent
         return out
 
     def action_refresh(self) -> None:
@@ -458,8 +479,67 @@ class MwaaApp(App[int]):
         self.main.query_one("#top").display = top
         self.main.query_one("#bottom").display = not top
 
+    def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
+        entry = self.pollers.get("cloudtrail")
+        if entry is None:
+            return
+        poller = entry[0]
+        assert isinstance(poller, TrailPoller)
+        self.run_worker(self._load_older(poller), group="trail-older", exclusive=True)
+
+    async def _load_older(self, poller: TrailPoller) -> None:
+        try:
+            await poller.load_older(self._emit)
+        except AwsError as exc:
+            self.main.query_one(TrailPane).older_loaded()
+            self.notify(exc.info.describe(), title="CloudTrail", severity="error", markup=False)
+
+    def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
+        event = message.event
+        try:
+            path = save_private(
+                self.config.save_dir,
+                f"cloudtrail-{event.name}-{event.event_id}.json",
+                event.raw + "\n",
+            )
+        except OSError as exc:
+            self.notify(f"could not save: {exc}", title="Save", severity="error", markup=False)
+            return
+        self.notify(f"saved to {path}", title="Save", markup=False, timeout=8)
+
+    def on_trail_detail_show_logs(self, message: TrailDetail.ShowLogs) -> None:
+        event = message.event
+        self.show_logs_around(event.time, f"Logs around {event.name} by {event.user}")
+
+    def show_logs_around(
+        self, moment: float, title: str, before: float = 120, after: float = 120
+    ) -> None:
+        """Fetch every enabled component's logs around `moment` and show them."""
+        self.run_worker(
+            self._logs_around(moment, title, before, after), group="log-window", exclusive=True
+        )
+
+    async def _logs_around(self, moment: float, title: str, before: float, after: float) -> None:
+        if self.gateway is None or self.snapshot is None:
+            return
+        start, end = moment - before, moment + after
+        self.notify("fetching logs…", timeout=2)
+        try:
+            events = await fetch_window(
+                self.gateway,
+                self.snapshot.logging,
+                int(start * 1000),
+                int(end * 1000),
+                redact=self.config.redact,
+            )
+        except AwsError as exc:
+            self.notify(exc.info.describe(), title="Logs", severity="error", markup=False)
+            return
+        self.push_screen(LogWindow(title, start, end, events))
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, TrailTable):
             selected = event.data_table.selected()
+            event.stop()
             if selected is not None:
                 self.push_screen(TrailDetail(selected))

@@ -162,7 +162,7 @@ def test_trail_event_from_the_article() -> None:
     assert e.user == "triggerMwaaDAGRole/triggerMwaaDAG"
     assert e.error_code == "AccessDenied"
     assert "not authorized to perform: airflow:CreateCliToken" in e.error_message
-    assert e.resource == "dublin-ricsue"
+    assert e.requested_name == "dublin-ricsue"
     assert e.parsed
 
 
@@ -246,7 +246,7 @@ def test_rate_limiter_spaces_calls_per_operation() -> None:
     now = [0.0]
     limiter = RateLimiter({"LookupEvents": 2.0}, clock=lambda: now[0])
     waits = [limiter.reserve("LookupEvents") for _ in range(4)]
-    assert waits == [0.0, 0.5, 1.0, 1.5]
+    assert waits == pytest.approx([0.0, 0.55, 1.1, 1.65])
     assert limiter.reserve("GetEnvironment") == 0.0
 
 

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -15,23 +16,58 @@ from mwaa_tui.core.snapshots import TrailEvent
 
 
 class TrailDetail(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="trail.close")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close", id="trail.close"),
+        Binding(
+            "s",
+            "save",
+            "Save JSON",
+            id="trail.save",
+            tooltip="Save the event's JSON to a private file (never overwrites)",
+        ),
+        Binding(
+            "l",
+            "logs",
+            "Logs then",
+            id="trail.logs",
+            tooltip="Every component's logs in the minutes around this event",
+        ),
+    ]
+
+    class Save(Message):
+        def __init__(self, event: TrailEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    class ShowLogs(Message):
+        def __init__(self, event: TrailEvent) -> None:
+            super().__init__()
+            self.event = event
 
     def __init__(self, event: TrailEvent) -> None:
         super().__init__()
         self.event = event
 
+    def action_save(self) -> None:
+        self.app.post_message(self.Save(self.event))
+
+    def action_logs(self) -> None:
+        self.app.post_message(self.ShowLogs(self.event))
+
     def compose(self) -> ComposeResult:
         e = self.event
         summary = Text()
         summary.append(f"{e.name}", style="bold")
-        summary.append(f"  {stamp(e.time)}\n", style="dim")
+        summary.append(f"  {stamp(e.time)}", style="dim")
+        summary.append("   s save JSON · l logs then · Esc back\n", style="italic dim")
         summary.append("who   ", style="dim")
         summary.append(f"{e.user}\n")
         summary.append("from  ", style="dim")
         summary.append(f"{e.source_ip}  {e.user_agent}\n")
         summary.append("on    ", style="dim")
-        summary.append(f"{e.resource}\n")
+        summary.append(f"{e.resource or e.requested_name}")
+        ro = "read-only" if e.read_only else "write" if e.read_only is False else ""
+        summary.append(f"  {ro}\n" if ro else "\n", style="dim")
         summary.append("result ", style="dim")
         if e.error_code:
             summary.append(f" {e.error_code} ", style="bold white on red")

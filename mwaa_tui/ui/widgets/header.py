@@ -27,6 +27,7 @@ class EnvironmentHeader(Static):
         self.where = where
         self.snapshot: EnvironmentSnapshot | None = None
         self.in_alarm = 0
+        self.trail_errors = 0
         self.health_text = ("loading…", "wait")
         self._shown = ""
 
@@ -36,9 +37,11 @@ class EnvironmentHeader(Static):
         now: float,
         in_alarm: int,
         health: tuple[str, str],
+        trail_errors: int = 0,
     ) -> None:
         self.snapshot = snapshot
         self.in_alarm = in_alarm
+        self.trail_errors = trail_errors
         self.health_text = health
         text = self.render_header(now)
         if text.markup != self._shown:
@@ -59,6 +62,9 @@ class EnvironmentHeader(Static):
         if self.in_alarm:
             out.append("  ")
             out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
+        if self.trail_errors:
+            out.append("  ")
+            out.append(f" {self.trail_errors} CloudTrail errors (1h) ", style="bold red reverse")
         bits = [
             f"Airflow {snap.airflow_version}" if snap.airflow_version else "",
             snap.environment_class,

@@ -1,22 +1,34 @@
-"""The CloudTrail event list: newest first, errors highlighted."""
+"""The CloudTrail browser: newest first, errors highlighted, filters that combine."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
-from textual.widgets import DataTable
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Input, Static
 
 from mwaa_tui.core.format import clock_time, relative
 from mwaa_tui.core.snapshots import TrailEvent
+from mwaa_tui.core.trail import ACCESS, TrailFilter, errors_since, filter_events, shorten_agent
 from mwaa_tui.ui.text import safe
 
-MAX_EVENTS = 2000
+MAX_ROWS = 500
+"""Rows drawn at once; the filter narrows the rest, `o` pages back."""
+LATENCY_NOTE_AFTER = 15 * 60
 
 
 class TrailTable(DataTable[Text]):
+    """Draws the events it is given; rows keyed by EventId."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
         self.events: list[TrailEvent] = []
-        self._ids: set[str] = set()
         self._ago: dict[str, str] = {}
 
     def on_mount(self) -> None:
@@ -27,38 +39,33 @@ class TrailTable(DataTable[Text]):
         def widest(values: list[str], least: int, most: int) -> int:
             return max(least, min(most, max((len(v) for v in values), default=0)))
 
-        self.clear(columns=True)
         events = self.events
+        self.clear(columns=True)
         self.add_column("Ago", key="time", width=3)
         self.add_column("Event", key="name", width=widest([e.name for e in events], 5, 26))
         self.add_column("Error", key="error", width=widest([e.error_code for e in events], 5, 24))
         self.add_column("User", key="user", width=widest([e.user for e in events], 4, 40))
         self.add_column("Time (UTC)", key="at", width=10)
         self.add_column("Source IP", key="ip", width=widest([e.source_ip for e in events], 9, 39))
+        self.add_column("Agent", key="agent", width=16)
+        self.add_column("RO", key="ro", width=3)
 
-    def add_events(self, events: tuple[TrailEvent, ...], now: float) -> None:
-        new = [e for e in events if e.event_id not in self._ids]
-        if not new:
-            return
-        self._ids.update(e.event_id for e in new)
-        self.events = sorted(self.events + new, key=lambda e: e.time, reverse=True)[:MAX_EVENTS]
-        self._ids = {e.event_id for e in self.events}
-        self.redraw(now)
-
-    def redraw(self, now: float) -> None:
+    def show(self, events: list[TrailEvent], now: float) -> None:
         selected = self.selected()
+        self.events = events[:MAX_ROWS]
         self._ago = {e.event_id: f"{relative(now - e.time):>3}" for e in self.events}
         self._columns()
         for event in self.events:
             error = bool(event.error_code)
-            style = "bold red" if error else ""
             self.add_row(
-                safe(f"{relative(now - event.time):>3}", "dim"),
-                safe(event.name, style or "bold"),
+                safe(self._ago[event.event_id], "dim"),
+                safe(event.name, "bold red" if error else "bold"),
                 safe(event.error_code, "bold white on red" if error else ""),
                 safe(event.user),
                 safe(clock_time(event.time), "dim"),
                 safe(event.source_ip, "dim"),
+                safe(shorten_agent(event.user_agent), "dim"),
+                safe("?" if event.read_only is None else "yes" if event.read_only else "no", "dim"),
                 key=event.event_id,
             )
         if selected is not None:
@@ -67,13 +74,176 @@ class TrailTable(DataTable[Text]):
                 self.move_cursor(row=ids.index(selected.event_id))
 
     def refresh_times(self, now: float, rows: int = 60) -> None:
-        """Keep the relative times of the visible top rows current."""
+        """Keep the relative times of the top rows current."""
         for event in self.events[:rows]:
-            self.update_cell(
-                event.event_id, "time", safe(f"{relative(now - event.time):>3}", "dim")
-            )
+            ago = f"{relative(now - event.time):>3}"
+            if self._ago.get(event.event_id) != ago:
+                self._ago[event.event_id] = ago
+                self.update_cell(event.event_id, "time", safe(ago, "dim"))
 
     def selected(self) -> TrailEvent | None:
         if not self.events or self.cursor_row >= len(self.events) or self.row_count == 0:
             return None
         return self.events[self.cursor_row]
+
+
+class TrailPane(Vertical):
+    """Holds every event fetched, the filter, and the list drawn from them."""
+
+    BINDINGS = [
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="trail.filter",
+            tooltip="Filter by event name or user (event:X, user:X); Tab completes",
+        ),
+        Binding(
+            "e", "errors", "Errors", id="trail.errors", tooltip="Only events with an error code"
+        ),
+        Binding(
+            "w", "access", "R/W", id="trail.access", tooltip="Cycle all / read-only / write events"
+        ),
+        Binding(
+            "m",
+            "mine",
+            "This env",
+            id="trail.env",
+            tooltip="Only events on this environment (resource or requested name)",
+        ),
+        Binding(
+            "o",
+            "older",
+            "Older",
+            id="trail.older",
+            tooltip="Load older events (LookupEvents pages back up to 90 days)",
+        ),
+        Binding("c", "clear", "Clear", id="trail.clear", tooltip="Clear every filter"),
+    ]
+
+    class LoadOlder(Message):
+        """The user asked for older events."""
+
+    def __init__(self, environment: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.environment = environment
+        self.all_events: list[TrailEvent] = []
+        self.filter = TrailFilter()
+        self.exhausted = False
+        self.loading_older = False
+        self._ids: set[str] = set()
+        self._now = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="event name or user; Enter applies, Esc cancels", id="trail-filter")
+        yield TrailTable(id="trail-table")
+        yield Static("", id="trail-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#trail-filter", Input).display = False
+
+    @property
+    def table(self) -> TrailTable:
+        return self.query_one(TrailTable)
+
+    def add_events(
+        self, events: tuple[TrailEvent, ...], now: float, *, exhausted: bool | None = None
+    ) -> None:
+        self._now = now
+        if exhausted is not None:
+            self.exhausted = exhausted
+        new = [e for e in events if e.event_id not in self._ids]
+        if new:
+            self._ids.update(e.event_id for e in new)
+            self.all_events = sorted(self.all_events + new, key=lambda e: e.time, reverse=True)
+            self._suggest()
+        self.redraw(now)
+
+    def errors_last_hour(self, now: float) -> int:
+        return errors_since(self.all_events, now - 3600)
+
+    def redraw(self, now: float) -> None:
+        self._now = now
+        shown = filter_events(self.all_events, self.filter)
+        self.table.show(shown, now)
+        self._status(len(shown), now)
+
+    def _status(self, matching: int, now: float) -> None:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        total = len(self.all_events)
+        if self.filter.describe():
+            out.append(f"{matching} of {total} · {self.filter.describe()}", style="bold")
+        else:
+            out.append(f"{total} events", style="dim")
+        if matching > MAX_ROWS:
+            out.append(f" · newest {MAX_ROWS} shown", style="dim")
+        out.append(" · no older events" if self.exhausted else " · o older", style="dim")
+        if self.loading_older:
+            out.append(" · loading older…", style="italic")
+        newest = self.all_events[0].time if self.all_events else None
+        if newest is None or now - newest > LATENCY_NOTE_AFTER:
+            age = "none yet" if newest is None else f"newest is {relative(now - newest)} old"
+            out.append(
+                f"\n{age}: CloudTrail delivers events about 5 min late, so a quiet list "
+                "does not prove nothing happened",
+                style="yellow",
+            )
+        self.query_one("#trail-status", Static).update(out)
+
+    def _suggest(self) -> None:
+        names = sorted({e.name for e in self.all_events} | {e.user for e in self.all_events})
+        self.query_one("#trail-filter", Input).suggester = SuggestFromList(
+            names, case_sensitive=False
+        )
+
+    def redraw_status(self, now: float) -> None:
+        self._now = now
+        self._status(len(filter_events(self.all_events, self.filter)), now)
+
+    def set_filter(self, flt: TrailFilter) -> None:
+        self.filter = flt
+        self.redraw(self._now)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#trail-filter", Input)
+        box.value = self.filter.text
+        box.display = True
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.display = False
+        self.table.focus()
+        self.set_filter(replace(self.filter, text=event.value.strip()))
+
+    def on_key(self, event: events.Key) -> None:
+        box = self.query_one("#trail-filter", Input)
+        if event.key == "escape" and box.has_focus:
+            box.display = False
+            self.table.focus()
+            event.stop()
+
+    def action_errors(self) -> None:
+        self.set_filter(replace(self.filter, errors_only=not self.filter.errors_only))
+
+    def action_access(self) -> None:
+        nxt = ACCESS[(ACCESS.index(self.filter.access) + 1) % len(ACCESS)]
+        self.set_filter(replace(self.filter, access=nxt))
+
+    def action_mine(self) -> None:
+        env = "" if self.filter.environment else self.environment
+        self.set_filter(replace(self.filter, environment=env))
+
+    def action_clear(self) -> None:
+        self.set_filter(TrailFilter())
+
+    def action_older(self) -> None:
+        if not self.exhausted and not self.loading_older:
+            self.loading_older = True
+            self._status(len(self.table.events), self._now)
+            self.post_message(self.LoadOlder())
+
+    def older_loaded(self) -> None:
+        self.loading_older = False

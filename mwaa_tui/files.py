@@ -1,0 +1,38 @@
+"""Saving what the user asked to keep: private files that never overwrite."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def default_directory() -> Path:
+    """`$XDG_DATA_HOME/mwaa-tui` (usually `~/.local/share/mwaa-tui`)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mwaa-tui"
+
+
+def save_private(directory: Path, name: str, text: str) -> Path:
+    """Write `text` to a new file in `directory` with mode 0600 and return its path.
+
+    The directory is created 0700 if missing. An existing file is never replaced:
+    the name gets a numeric suffix instead.
+    """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem, dot, suffix = _UNSAFE.sub("_", name).strip("._").rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    ext = f".{suffix}" if suffix else ""
+    for n in range(1000):
+        candidate = directory / (f"{stem}{ext}" if n == 0 else f"{stem}-{n}{ext}")
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return candidate
+    raise FileExistsError(f"no free file name for {name} in {directory}")

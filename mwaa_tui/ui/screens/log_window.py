@@ -1,0 +1,45 @@
+"""The logs of every component around one moment (a CloudTrail event, an alarm change)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Log, Static
+
+from mwaa_tui.core.format import stamp
+from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+
+
+class LogWindow(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="logwindow.close")]
+
+    def __init__(self, title: str, start: float, end: float, events: list[LogEvent]) -> None:
+        super().__init__()
+        self.heading = title
+        self.start = start
+        self.end = end
+        self.events = events
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="log-window"):
+            head = Text(self.heading, style="bold")
+            head.append(
+                f"\n{stamp(self.start)} – {stamp(self.end)}, {len(self.events)} lines, "
+                "every component",
+                style="dim",
+            )
+            yield Static(head)
+            log = Log(highlight=True, id="log-window-lines")
+            log.highlighter = LevelHighlighter()
+            yield log
+
+    def on_mount(self) -> None:
+        lines = [ln for e in self.events for ln in format_event(e, tag=True)]
+        log = self.query_one(Log)
+        log.write_lines(lines or ["no log lines in this window"])
+        log.scroll_home(animate=False)
+        log.focus()
