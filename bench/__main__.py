@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import idle, startup
+from bench import idle, startup, trail_list
 
 parser = argparse.ArgumentParser(prog="python -m bench")
 parser.add_argument("--runs", type=int, default=5, help="startup runs (median reported)")
@@ -23,6 +23,7 @@ parser.add_argument(
 args = parser.parse_args()
 
 startup.run(args.runs)
+trail_list.run()
 idle.run(args.idle_seconds)
 idle.run(args.idle_seconds, external=True)
 if args.soak:

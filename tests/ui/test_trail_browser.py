@@ -237,3 +237,57 @@ async def test_no_credential_reaches_the_debug_log(
     for leaked in (DEMO_CREDENTIALS[0], secret, token):
         assert leaked not in text
     assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+
+
+async def test_picking_a_user_and_a_hostile_corpus(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    now = seed(sandbox, count=2)
+    nested: dict[str, object] = {"leaf": "\x1b[31mdeep\x1b[0m"}
+    for _ in range(40):
+        nested = {"n": nested}
+    sandbox.trail.add_raw(
+        event_id="huge",
+        event_name="UpdateEnvironment",
+        event_time=now - 40,
+        detail={
+            "userIdentity": {"arn": "arn:aws:sts::1:assumed-role/[b]ops[/b]/\x1b]0;x\x07s"},
+            "userAgent": "\x1b[2J[link=https://evil.example]ua[/link]",
+            "requestParameters": {
+                "Name": "dublin-ricsue",
+                "blob": "x" * 300_000,
+                "nested": nested,
+                "[red]key[/red]": "\x9b6n",
+            },
+        },
+        resource_name="dublin-ricsue",
+    )
+    sandbox.trail.add_raw(  # the article's other event: another service, never listed
+        event_id="codepipeline",
+        event_name="DeletePipeline",
+        event_time=now - 5,
+        detail={"eventSource": "codepipeline.amazonaws.com"},
+        event_source="codepipeline.amazonaws.com",
+    )
+    app = trail_app(aws_settings)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: "huge" in shown_ids(app), what="events")
+        assert "codepipeline" not in shown_ids(app)
+        huge = next(e for e in pane(app).all_events if e.event_id == "huge")
+        assert huge.user == "[b]ops[/b]/s"
+        assert "\x1b" not in huge.raw and "\x9b" not in huge.raw and "[red]key[/red]" in huge.raw
+        table = app.main.query_one(TrailTable)
+        table.focus()
+        table.move_cursor(row=shown_ids(app).index("huge"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TrailDetail), what="detail")
+        assert "[link=https://evil.example]ua[/link]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ChoicePicker", what="picker")
+        choices = app.screen.choices  # type: ignore[attr-defined]
+        target = choices.index("user:triggerMwaaDAGRole/triggerMwaaDAG")
+        app.screen.query_one("OptionList").highlighted = target
+        await pilot.press("enter")
+        assert shown_ids(app) == ["denied"]
+        assert app.is_running

@@ -29,3 +29,26 @@ class EnvironmentPicker(ModalScreen[str]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.dismiss(event.option.id)
+
+
+class ChoicePicker(ModalScreen[str | None]):
+    """Pick one of a list of sanitised strings; Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, choices: list[str]) -> None:
+        super().__init__()
+        self.heading = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(Text(self.heading, style="bold"))
+            yield OptionList(*[Option(Text(c), id=str(i)) for i, c in enumerate(self.choices)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(self.choices[int(event.option.id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

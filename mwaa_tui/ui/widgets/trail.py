@@ -118,6 +118,13 @@ class TrailPane(Vertical):
             id="trail.older",
             tooltip="Load older events (LookupEvents pages back up to 90 days)",
         ),
+        Binding(
+            "n",
+            "pick",
+            "Pick",
+            id="trail.pick",
+            tooltip="Pick an event name or user from those in the list",
+        ),
         Binding("c", "clear", "Clear", id="trail.clear", tooltip="Clear every filter"),
     ]
 
@@ -224,6 +231,21 @@ class TrailPane(Vertical):
             box.display = False
             self.table.focus()
             event.stop()
+
+    def action_pick(self) -> None:
+        from mwaa_tui.ui.screens.picker import ChoicePicker
+
+        names = sorted({e.name for e in self.all_events})
+        users = sorted({e.user for e in self.all_events})
+        choices = [f"event:{n}" for n in names] + [f"user:{u}" for u in users]
+        if choices:
+            self.app.push_screen(
+                ChoicePicker("Show only (Enter picks, Esc cancels)", choices), self._picked
+            )
+
+    def _picked(self, choice: str | None) -> None:
+        if choice:
+            self.set_filter(replace(self.filter, text=choice))
 
     def action_errors(self) -> None:
         self.set_filter(replace(self.filter, errors_only=not self.filter.errors_only))
