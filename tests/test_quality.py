@@ -83,3 +83,26 @@ def test_tooling_is_clean(command: list[str]) -> None:
         [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_aws_call_in_the_code_is_on_the_read_only_list() -> None:
+    from mwaa_tui.aws.clients import READ_ONLY_OPERATIONS
+    from mwaa_tui.core.errors import operation_name
+
+    calls = []
+    for path in PACKAGE.rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "call"
+                and len(node.args) >= 2
+                and all(isinstance(a, ast.Constant) for a in node.args[:2])
+            ):
+                service, op = node.args[0].value, node.args[1].value  # type: ignore[attr-defined]
+                calls.append((path.name, service, op))
+    assert len(calls) >= 8, calls
+    for name, service, op in calls:
+        assert operation_name(op) in READ_ONLY_OPERATIONS[service], (name, service, op)

@@ -287,8 +287,14 @@ class MwaaApp(App[int]):
 
     # -- updates -----------------------------------------------------------------------------
 
+    @property
+    def winding_down(self) -> bool:
+        """True once the app is exiting: widgets may already be gone."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        return self._exit or main is None or main._closing or main._closed
+
     def on_poller_update(self, message: PollerUpdate) -> None:
-        if not self.screen_stack or self._exit_renderables:
+        if self.winding_down:
             return
         payload = message.payload
         now = self.clock()
@@ -346,6 +352,8 @@ class MwaaApp(App[int]):
     # -- periodic ----------------------------------------------------------------------------
 
     def tick(self) -> None:
+        if self.winding_down:
+            return
         now = self.clock()
         self._refresh_health(now)
         self._refresh_header(now)
