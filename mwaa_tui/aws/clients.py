@@ -298,7 +298,8 @@ class AwsGateway:
             raise AwsError(ErrorInfo(ErrorKind.OTHER, sanitize(exc), action)) from None
         finally:
             latency = self._timer() - started
-            self.stats.record(CallRecord(service, op, outcome, latency, self._clock()))
+            units = len(params.get("MetricDataQueries") or ()) if op == "GetMetricData" else 1
+            self.stats.record(CallRecord(service, op, outcome, latency, self._clock(), units))
             log.debug("%s %s: %s in %.0f ms", service, op, outcome, latency * 1000)
 
 

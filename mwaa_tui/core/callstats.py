@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, deque
 
+from mwaa_tui.core.cost import estimate
 from mwaa_tui.core.snapshots import CallRecord, CallSummary
 
 OUTCOMES = ("ok", "throttled", "denied", "error")
@@ -18,11 +19,14 @@ class CallStats:
 
     def __init__(self, window: float = 60.0, max_records: int = 20_000) -> None:
         self.window = window
+        self.started: float | None = None
         self._records: deque[CallRecord] = deque(maxlen=max_records)
         self.totals: Counter[tuple[str, str]] = Counter()
         """(Operation, outcome) to count, over the whole run."""
 
     def record(self, rec: CallRecord) -> None:
+        if self.started is None:
+            self.started = rec.at
         self._records.append(rec)
         self.totals[(rec.operation, rec.outcome)] += 1
 
@@ -34,6 +38,10 @@ class CallStats:
         recent = self.recent(now)
         by_op = Counter(r.operation for r in recent)
         latencies = [r.latency for r in recent if r.outcome == "ok"]
+        # Cost over the last hour of calls (or since start), so it does not swing per poll.
+        hour = [r for r in self._records if r.at >= now - 3600]
+        span = now - max(self.started or now, now - 3600)
+        cost = estimate(hour, span) if span >= 60 else estimate(hour, 60)
         return CallSummary(
             per_minute=round(len(recent) * 60.0 / self.window),
             errors=sum(1 for r in recent if r.outcome != "ok"),
@@ -42,4 +50,6 @@ class CallStats:
             by_operation=tuple(sorted(by_op.items(), key=lambda kv: (-kv[1], kv[0]))),
             total=sum(self.totals.values()),
             median_latency_ms=statistics.median(latencies) * 1000 if latencies else None,
+            metrics_per_hour=cost.metrics_per_hour,
+            usd_per_hour=cost.usd_per_hour,
         )

@@ -239,6 +239,8 @@ class CallRecord:
     outcome: str
     latency: float
     at: float
+    units: int = 1
+    """What the call is billed by: metrics requested for GetMetricData, else 1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,3 +254,5 @@ class CallSummary:
     by_operation: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     total: int = 0
     median_latency_ms: float | None = None
+    metrics_per_hour: float = 0.0
+    usd_per_hour: float = 0.0

@@ -73,7 +73,8 @@ class Intervals:
     logs: float = 3.0
     """`aws logs tail --follow` waits 5 s; CloudWatch shows events 5-20 s late anyway, and
     five components at 3 s leave most of the 5 TPS FilterLogEvents quota to others."""
-    metrics: float = 30.0
+    metrics: float = 60.0
+    """One-minute data: fetching it more often costs money and shows nothing new."""
     alarms: float = 15.0
     trail: float = 30.0
 

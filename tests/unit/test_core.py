@@ -326,3 +326,19 @@ def test_breaching_matches_metric_dimensions_and_direction() -> None:
     )
     assert breaching(series, [above])
     assert not breaching(series, [other_dims, below])
+
+
+def test_cost_meter_arithmetic_for_a_known_call_mix() -> None:
+    from mwaa_tui.core.cost import estimate
+
+    calls = (
+        [CallRecord("cloudwatch", "GetMetricData", "ok", 0.01, 10.0, units=28)] * 2
+        + [CallRecord("cloudwatch", "DescribeAlarms", "ok", 0.01, 20.0)] * 4
+        + [CallRecord("cloudwatch", "ListMetrics", "ok", 0.01, 30.0)]
+        + [CallRecord("logs", "FilterLogEvents", "ok", 0.01, 40.0)] * 10
+        + [CallRecord("cloudtrail", "LookupEvents", "ok", 0.01, 50.0)] * 3
+    )
+    cost = estimate(calls, seconds=60)
+    assert cost.metrics_per_hour == 56 * 60
+    assert cost.billed_requests_per_hour == 5 * 60
+    assert cost.usd_per_hour == pytest.approx((3360 * 0.01 + 300 * 0.01) / 1000)

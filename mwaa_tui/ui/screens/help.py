@@ -14,7 +14,11 @@ NOTES = (
     "Panes: Tab / Shift+Tab move focus; arrows and PgUp/PgDn scroll the focused pane.",
     "Each pane's border shows its source's health: age of the last good poll, STALE, or the "
     "last error in plain words (for a denied call, the IAM action that is missing).",
-    "The status line counts every AWS call of the last minute, by operation and outcome.",
+    "The status line counts every AWS call of the last minute, by operation and outcome, and "
+    "estimates what the polling costs per hour from public CloudWatch prices: GetMetricData "
+    "at USD 0.01 per 1,000 metrics requested, other CloudWatch requests at USD 0.01 per 1,000; "
+    "Logs reads, GetEnvironment and LookupEvents are not billed per request. The free tier is "
+    "ignored, so the estimate errs high (prices: mwaa_tui/core/cost.py).",
     "Polling stays inside account quotas shared by all panes: FilterLogEvents 5/s, "
     "LookupEvents 2/s, DescribeAlarms 9/s.",
 )
