@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 
 # Account-wide API quotas (requests per second) from the service quota pages;
@@ -38,6 +39,8 @@ class RateLimiter:
         self.rates = dict(rates)
         self._clock = clock
         self._next: dict[str, float] = {}
+        self.granted: dict[str, deque[float]] = {}
+        """When each paced operation was let through (monotonic), the last 1,000."""
 
     def reserve(self, operation: str) -> float:
         """Book the next slot for `operation`; returns how long to wait for it."""
@@ -53,3 +56,5 @@ class RateLimiter:
         delay = self.reserve(operation)
         if delay > 0:
             await asyncio.sleep(delay)
+        if operation in self.rates:
+            self.granted.setdefault(operation, deque(maxlen=1000)).append(self._clock())
