@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="lines kept per log pane (default: 10000)",
     )
     p.add_argument(
+        "--bell",
+        action="store_true",
+        help="ring the terminal bell when an alarm goes into ALARM",
+    )
+    p.add_argument(
         "--no-redact",
         action="store_true",
         help="show secrets in logs and events as they are (by default access keys, passwords, "
@@ -235,6 +240,7 @@ def run_monitor(args: argparse.Namespace) -> int:
                 initial=snapshot,
                 choices=tuple(choices),
                 redact=not args.no_redact,
+                bell=args.bell,
                 **({"save_dir": args.save_dir} if args.save_dir else {}),
             )
         )

@@ -32,6 +32,7 @@ from mwaa_tui.core.snapshots import (
     HealthUpdate,
     LogBatch,
     LogConfig,
+    MetricSeries,
     MetricsSnapshot,
     SourceHealth,
     TrailBatch,
@@ -44,6 +45,8 @@ from mwaa_tui.pollers.logs import LogPoller, fetch_window
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.screens.alarm_history import AlarmHistory
+from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.log_window import LogWindow
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
@@ -96,6 +99,8 @@ class AppConfig:
     timer: Callable[[], float] = time.perf_counter
     """Measures call latency; snapshot tests freeze it with the clock."""
     timings_path: str | None = None
+    bell: bool = False
+    """Ring the terminal bell when an alarm goes into ALARM."""
     redact: bool = True
     """Mask secrets in what is shown and saved (`--no-redact` turns it off)."""
     save_dir: Path = field(default_factory=default_directory)
@@ -190,7 +195,7 @@ class MwaaApp(App[int]):
 
     def on_mount(self) -> None:
         self.main.query_one("#logs").border_title = self._logs_title()
-        self.main.query_one("#metrics").border_title = "Metrics"
+        self.main.query_one("#metrics").border_title = "Metrics · 1h"
         self.main.query_one("#alarms").border_title = "Alarms"
         self.main.query_one("#trail").border_title = "CloudTrail"
         self._install_signal_handlers()
@@ -342,6 +347,8 @@ class MwaaApp(App[int]):
             for alarm in snapshot.alarms:
                 old = previous.get(alarm.name)
                 if old is not None and old != alarm.state:
+                    if alarm.state == "ALARM" and self.config.bell:
+                        self.bell()
                     self.notify(
                         f"{alarm.name}: {old} → {alarm.state}",
                         title="Alarm",
@@ -487,6 +494,63 @@ class MwaaApp(App[int]):
         top = target.id in ("logs", "metrics")
         self.main.query_one("#top").display = top
         self.main.query_one("#bottom").display = not top
+
+    def on_metrics_panel_chart_requested(self, message: MetricsPanel.ChartRequested) -> None:
+        self._chart(message.series)
+
+    def _chart(self, series: MetricSeries) -> None:
+        panel = self.main.query_one(MetricsPanel)
+        everything = panel.snapshot.series if panel.snapshot else (series,)
+        alarms = self.alarms.alarms if self.alarms else ()
+        self.push_screen(MetricChart(chart_series(series, everything), thresholds(series, alarms)))
+
+    def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
+        entry = self.pollers.get("metrics")
+        if entry is not None:
+            poller = entry[0]
+            assert isinstance(poller, MetricsPoller)
+            poller.range_seconds = message.seconds
+            poller.wake()
+        self.main.query_one("#metrics").border_title = f"Metrics · {message.label}"
+
+    def on_alarms_pane_act(self, message: AlarmsPane.Act) -> None:
+        alarm = message.alarm
+        if message.what == "logs":
+            moment = alarm.updated or self.clock()
+            self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
+        elif message.what == "history":
+            self.run_worker(self._history(alarm.name), group="alarm-history", exclusive=True)
+        elif message.what == "chart":
+            panel = self.main.query_one(MetricsPanel)
+            match = next(
+                (
+                    s
+                    for s in (panel.snapshot.series if panel.snapshot else ())
+                    if (s.namespace, s.metric) == (alarm.namespace, alarm.metric)
+                    and set(s.dimensions) == set(alarm.dimensions)
+                ),
+                None,
+            )
+            if match is None:
+                self.notify("no data for this alarm's metric in the metrics pane", markup=False)
+            else:
+                self._chart(match)
+
+    async def _history(self, name: str) -> None:
+        if self.gateway is None:
+            return
+        try:
+            resp = await self.gateway.call(
+                "cloudwatch",
+                "describe_alarm_history",
+                AlarmName=name,
+                HistoryItemType="StateUpdate",
+                MaxRecords=50,
+            )
+        except AwsError as exc:
+            self.notify(exc.info.describe(), title="Alarm history", severity="error", markup=False)
+            return
+        self.push_screen(AlarmHistory(name, list(resp.get("AlarmHistoryItems") or ())))
 
     def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
         entry = self.pollers.get("cloudtrail")

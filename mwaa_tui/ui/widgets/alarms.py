@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mwaa_tui.core.alarms import describe_condition
@@ -78,6 +80,43 @@ class AlarmTable(DataTable[Text]):
 
 class AlarmsPane(Vertical):
     """The alarm table and, under it, the highlighted alarm's condition and reason."""
+
+    BINDINGS = [
+        Binding(
+            "h",
+            "act('history')",
+            "History",
+            id="alarms.history",
+            tooltip="The highlighted alarm's state changes (DescribeAlarmHistory)",
+        ),
+        Binding(
+            "g",
+            "act('chart')",
+            "Chart",
+            id="alarms.chart",
+            tooltip="The alarm's metric as a large chart with its threshold",
+        ),
+        Binding(
+            "l",
+            "act('logs')",
+            "Logs then",
+            id="alarms.logs",
+            tooltip="Every component's logs around the alarm's last state change",
+        ),
+    ]
+
+    class Act(Message):
+        """The user asked for something about one alarm."""
+
+        def __init__(self, what: str, alarm: Alarm) -> None:
+            super().__init__()
+            self.what = what
+            self.alarm = alarm
+
+    def action_act(self, what: str) -> None:
+        table = self.query_one(AlarmTable)
+        if table.alarms and table.cursor_row < len(table.alarms):
+            self.post_message(self.Act(what, table.alarms[table.cursor_row]))
 
     def compose(self) -> ComposeResult:
         yield AlarmTable(id="alarm-table")

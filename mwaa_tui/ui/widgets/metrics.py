@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Label, Sparkline, Static
 
 from mwaa_tui.core.alarms import breaching
@@ -51,13 +53,79 @@ class MetricRow(Horizontal):
         self.set_class(breaching, "-breaching")
 
 
+RANGES = ((900, "15m"), (3600, "1h"), (10800, "3h"), (43200, "12h"), (86400, "24h"), (604800, "7d"))
+
+
 class MetricsPanel(VerticalScroll):
     """Draws a `MetricsSnapshot`; colours a value that crosses an alarm threshold."""
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False, id="metrics.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="metrics.down"),
+        Binding(
+            "enter",
+            "chart",
+            "Chart",
+            id="metrics.chart",
+            tooltip="A large chart of the highlighted metric, with alarm thresholds",
+        ),
+        Binding(
+            "t",
+            "range",
+            "Range",
+            id="metrics.range",
+            tooltip="Cycle the time range: 15m, 1h, 3h, 12h, 24h, 7d",
+        ),
+    ]
+
+    class ChartRequested(Message):
+        def __init__(self, series: MetricSeries) -> None:
+            super().__init__()
+            self.series = series
+
+    class RangeChanged(Message):
+        def __init__(self, seconds: int, label: str) -> None:
+            super().__init__()
+            self.seconds = seconds
+            self.label = label
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.snapshot: MetricsSnapshot | None = None
         self.alarms: tuple[Alarm, ...] = ()
+        self.cursor = 0
+        self.range_index = 1
+
+    def rows(self) -> list[MetricRow]:
+        return list(self.query(MetricRow))
+
+    def action_move(self, step: int) -> None:
+        rows = self.rows()
+        if not rows:
+            return
+        self.cursor = max(0, min(len(rows) - 1, self.cursor + step))
+        self._highlight(rows)
+        self.scroll_to_widget(rows[self.cursor], animate=False)
+
+    def _highlight(self, rows: list[MetricRow]) -> None:
+        for i, row in enumerate(rows):
+            row.set_class(i == self.cursor and self.has_focus, "-cursor")
+
+    def on_focus(self) -> None:
+        self._highlight(self.rows())
+
+    def on_blur(self) -> None:
+        self._highlight(self.rows())
+
+    def action_chart(self) -> None:
+        rows = self.rows()
+        if rows:
+            self.post_message(self.ChartRequested(rows[min(self.cursor, len(rows) - 1)].series))
+
+    def action_range(self) -> None:
+        self.range_index = (self.range_index + 1) % len(RANGES)
+        seconds, label = RANGES[self.range_index]
+        self.post_message(self.RangeChanged(seconds, label))
 
     def compose(self) -> ComposeResult:
         yield Static(Text("loading…", style="dim"), id="metrics-empty")

@@ -1,0 +1,60 @@
+"""Metric charts, time ranges and alarm actions, against the sandbox."""
+
+from __future__ import annotations
+
+from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.pollers.metrics import MetricsPoller
+from mwaa_tui.sandbox.simulator import Simulator
+from mwaa_tui.ui.screens.alarm_history import AlarmHistory
+from mwaa_tui.ui.screens.chart import MetricChart
+from mwaa_tui.ui.screens.log_window import LogWindow
+from mwaa_tui.ui.widgets.alarms import AlarmTable
+from mwaa_tui.ui.widgets.metrics import MetricsPanel
+from tests.conftest import wait_until
+from tests.ui.helpers import alarm_names, make_app, metric_labels, screen_text
+
+S3_ALARM = "demo-S3KeySensor-OperatorFailures"
+
+
+async def test_chart_of_a_metric_shows_its_alarm_threshold(
+    demo: Simulator, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: "OpFail S3KeySensor" in metric_labels(app), what="metrics")
+        await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
+        panel = app.main.query_one(MetricsPanel)
+        panel.focus()
+        panel.action_move(metric_labels(app).index("OpFail S3KeySensor"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MetricChart), what="chart")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "AmazonMWAA OperatorFailures (Sum)" in text
+        assert f"threshold of {S3_ALARM}: OperatorFailures Sum > 5" in text
+        assert "local time" in text
+        await pilot.press("escape")
+        await pilot.press("t")
+        assert "Metrics · 3h" in str(app.main.query_one("#metrics").border_title)
+        poller = app.pollers["metrics"][0]
+        assert isinstance(poller, MetricsPoller) and poller.range_seconds == 3 * 3600
+
+
+async def test_alarm_history_and_the_logs_around_its_change(
+    demo: Simulator, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
+        table = app.main.query_one(AlarmTable)
+        table.focus()
+        table.move_cursor(row=alarm_names(app).index(S3_ALARM))
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlarmHistory), what="history")
+        assert "Alarm updated from INSUFFICIENT_DATA to OK" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogWindow), what="log window")
+        window = app.screen
+        assert isinstance(window, LogWindow) and len(window.events) > 0
+        assert {e.component for e in window.events} >= {"Scheduler", "Task"}
