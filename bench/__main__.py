@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import idle, startup, trail_list
+from bench import idle, metrics_panels, startup, trail_list
 
 parser = argparse.ArgumentParser(prog="python -m bench")
 parser.add_argument("--runs", type=int, default=5, help="startup runs (median reported)")
@@ -26,5 +26,6 @@ startup.run(args.runs)
 trail_list.run()
 idle.run(args.idle_seconds)
 idle.run(args.idle_seconds, external=True)
+metrics_panels.run(args.idle_seconds)
 if args.soak:
     idle.run(args.soak * 60, window=60.0)

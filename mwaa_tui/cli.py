@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -79,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=10_000,
         metavar="N",
         help="lines kept per log pane (default: 10000)",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="extra metric panels, TOML (default: $XDG_CONFIG_HOME/mwaa-tui/config.toml)",
     )
     p.add_argument(
         "--bell",
@@ -218,6 +225,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
         )
         env_name = args.env
+    extra, config_errors = load_config(args.config)
     try:
         snapshot, choices, region = asyncio.run(preflight(settings, env_name))
         if snapshot is not None:
@@ -241,6 +249,8 @@ def run_monitor(args: argparse.Namespace) -> int:
                 choices=tuple(choices),
                 redact=not args.no_redact,
                 bell=args.bell,
+                extra_panels=tuple(extra),
+                config_errors=tuple(config_errors),
                 **({"save_dir": args.save_dir} if args.save_dir else {}),
             )
         )
@@ -251,6 +261,32 @@ def run_monitor(args: argparse.Namespace) -> int:
             stop_simulation.set()
         if sandbox is not None:
             sandbox.stop()
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "mwaa-tui" / "config.toml"
+
+
+def load_config(path: Path | None) -> tuple[list[Any], list[str]]:
+    """Extra panels and one message per problem; a missing default file is no problem."""
+    import tomllib
+
+    from mwaa_tui.core.config import parse_panels
+
+    explicit = path is not None
+    path = path or default_config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if explicit:
+            raise CliError(f"config file not found: {path}") from None
+        return [], []
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"config: cannot read {path}: {exc}"]
+    except tomllib.TOMLDecodeError as exc:
+        return [], [f"config: {path} is not valid TOML: {exc}"]
+    return parse_panels(data)
 
 
 async def preflight(

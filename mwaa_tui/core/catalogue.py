@@ -72,6 +72,15 @@ CATALOGUE: tuple[Panel, ...] = (
     _p("DAG processing", "Parse time", MWAA, "TotalParseTime", "Average", "s", fixed=DAGP),
     _p("DAG processing", "DagBag", MWAA, "DagBagSize", "Maximum", "Count", fixed=DAGP, bad=""),
     _p("DAG processing", "Import errors", MWAA, "ImportErrors", "Maximum", "Count", fixed=DAGP),
+    _p(
+        "DAG processing",
+        "Parse",
+        MWAA,
+        "DAGFileProcessingLastDuration",
+        "Average",
+        "s",
+        dims=("DAG Filename",),
+    ),
     _p("DAG processing", "Refresh errors", MWAA, "DAGFileRefreshError", "Sum", "Count", fixed=DAGP),
     _p("Executor", "Queued", MWAA, "QueuedTasks", "Maximum", "Count", fixed=EXEC),
     _p("Executor", "Running", MWAA, "RunningTasks", "Maximum", "Count", fixed=EXEC, bad=""),
@@ -89,8 +98,20 @@ CATALOGUE: tuple[Panel, ...] = (
         bad="",
     ),
     _p("Tasks", "OpFail", MWAA, "OperatorFailures", "Sum", "Count", dims=("Operator",)),
+    _p("Tasks", "OpOK", MWAA, "OperatorSuccesses", "Sum", "Count", dims=("Operator",), bad=""),
     _p("Tasks", "Zombies", MWAA, "ZombiesKilled", "Sum", "Count", dims=("DAG", "Task")),
     _p("Containers", "CPU", AWS_MWAA, "CPUUtilization", "Average", "%", dims=("Cluster",)),
+    # One CPU sample per container and minute: the sample count is the container count.
+    _p(
+        "Containers",
+        "Count",
+        AWS_MWAA,
+        "CPUUtilization",
+        "SampleCount",
+        "Count",
+        dims=("Cluster",),
+        bad="",
+    ),
     _p("Containers", "Memory", AWS_MWAA, "MemoryUtilization", "Average", "%", dims=("Cluster",)),
     _p("Database", "DB CPU", AWS_MWAA, "CPUUtilization", "Average", "%", dims=("DatabaseRole",)),
     _p(
@@ -116,7 +137,7 @@ CATALOGUE: tuple[Panel, ...] = (
     _p("Pools", "Pool queued", MWAA, "PoolQueuedSlots", "Maximum", "Count", dims=("Pool",)),
     _p("Pools", "Pool starve", MWAA, "PoolStarvingTasks", "Maximum", "Count", dims=("Pool",)),
 )
-GROUP_ORDER = {g: i for i, g in enumerate(dict.fromkeys(p.group for p in CATALOGUE))}
+GROUP_ORDER = {g: i for i, g in enumerate([*dict.fromkeys(p.group for p in CATALOGUE), "Yours"])}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +170,7 @@ def match_metrics(listed: Iterable[Mapping[str, Any]], environment: str) -> list
             variable = [v for v in variable if v != "All"]
             label = " ".join([panel.label, *variable])
             dimensions = tuple(sorted(dims.items()))
-            key = f"{ns}|{name}|" + "|".join(f"{k}={v}" for k, v in dimensions)
+            key = f"{ns}|{name}|{panel.stat}|" + "|".join(f"{k}={v}" for k, v in dimensions)
             found.setdefault(key, DiscoveredSeries(key, label, panel, dimensions))
     return sorted(found.values(), key=lambda s: (GROUP_ORDER[s.panel.group], s.label))
 
@@ -164,7 +185,11 @@ def format_value(value: float | None, unit: str) -> str:
             if abs(size) < 1024 or suffix == "TiB":
                 return f"{size:.0f} {suffix}" if suffix == "B" else f"{size:.1f} {suffix}"
             size /= 1024
-    text = f"{value:.0f}" if float(value).is_integer() and abs(value) < 1e6 else f"{value:.3g}"
+    if unit == "ms" and abs(value) >= 1000:
+        value, unit = value / 1000, "s"
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.1f}k{unit if unit in ('%', 's', 'ms') else ''}"
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
     if unit in ("%", "s", "ms"):
         return f"{text}{unit}"
     return text
@@ -173,7 +198,7 @@ def format_value(value: float | None, unit: str) -> str:
 def choose_period(range_seconds: int, points: int = 60) -> int:
     """A period (a multiple of 60) that gives about `points` points over the range."""
     raw = max(60, range_seconds // max(1, points))
-    for step in (60, 300, 900, 3600, 21600, 86400):
+    for step in (60, 300, 900, 1800, 3600, 10800, 21600, 86400):
         if raw <= step:
             return step
     return 86400

@@ -36,6 +36,7 @@ class Poller(ABC):
     ) -> None:
         self.gateway = gateway
         self.interval = interval
+        self.base_interval = interval
         self.clock = clock
         self.rng = rng or random.Random()
         self.health = SourceHealth(self.source, interval=interval)

@@ -19,13 +19,36 @@ class MetricsPoller(Poller):
     source = "metrics"
 
     def __init__(
-        self, gateway: AwsGateway, environment: str, *, range_seconds: int = 3600, **kwargs: Any
+        self,
+        gateway: AwsGateway,
+        environment: str,
+        *,
+        range_seconds: int = 3600,
+        extra: tuple[DiscoveredSeries, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(gateway, **kwargs)
         self.environment = environment
         self.range_seconds = range_seconds
+        self.extra = extra
+        """Panels from the user's config file: fetched as given, not discovered."""
         self.series: list[DiscoveredSeries] = []
+        self.visible: set[str] | None = None
+        """Keys of the panels on screen; only these are fetched (None: all)."""
+        self._last: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
         self._discovered_at: float | None = None
+
+    def set_range(self, seconds: int) -> None:
+        """Switch the time range: data of the old range is dropped, and a poll starts now."""
+        self.range_seconds = seconds
+        self._last.clear()
+        self.wake()
+
+    def set_visible(self, keys: set[str]) -> None:
+        """Fetch only these panels from now on; poll at once if some have no data yet."""
+        self.visible = keys
+        if any(k not in self._last for k in keys):
+            self.wake()
 
     async def discover(self) -> list[DiscoveredSeries]:
         listed: list[dict[str, Any]] = []
@@ -48,19 +71,25 @@ class MetricsPoller(Poller):
     async def poll(self) -> Sequence[object]:
         now = self.clock()
         if self._discovered_at is None or now - self._discovered_at > REDISCOVER_EVERY:
-            self.series = await self.discover()
+            self.series = [*await self.discover(), *self.extra]
             self._discovered_at = now
         period = choose_period(self.range_seconds)
         # Complete periods only: a partial last period reads as a sudden drop.
         end = int(now) // period * period
         start = end - self.range_seconds
-        points: dict[str, dict[float, float]] = {s.key: {} for s in self.series}
-        for offset in range(0, len(self.series), MAX_QUERIES_PER_CALL):
-            chunk = self.series[offset : offset + MAX_QUERIES_PER_CALL]
+        wanted = [s for s in self.series if self.visible is None or s.key in self.visible]
+        points: dict[str, dict[float, float]] = {s.key: {} for s in wanted}
+        for offset in range(0, len(wanted), MAX_QUERIES_PER_CALL):
+            chunk = wanted[offset : offset + MAX_QUERIES_PER_CALL]
             await self._fetch(chunk, offset, start, end, period, points)
+        for s in wanted:
+            pts = sorted(points[s.key].items())
+            self._last[s.key] = (tuple(t for t, _ in pts), tuple(v for _, v in pts))
+        # Refresh follows the period: one-minute data each minute, hourly data less often.
+        self.interval = max(self.base_interval, min(float(period), 900.0))
         out = []
         for s in self.series:
-            pts = sorted(points[s.key].items())
+            stamps, values = self._last.get(s.key, ((), ()))
             out.append(
                 MetricSeries(
                     key=s.key,
@@ -70,8 +99,8 @@ class MetricsPoller(Poller):
                     stat=s.panel.stat,
                     unit=s.panel.unit,
                     dimensions=s.dimensions,
-                    timestamps=tuple(t for t, _ in pts),
-                    values=tuple(v for _, v in pts),
+                    timestamps=stamps,
+                    values=values,
                     group=s.panel.group,
                 )
             )

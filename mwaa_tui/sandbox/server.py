@@ -27,6 +27,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from mwaa_tui.sandbox import protocol
+from mwaa_tui.sandbox.composite import CompositeAlarm, evaluate_rule
 from mwaa_tui.sandbox.evaluator import AlarmEvaluator
 from mwaa_tui.sandbox.faults import Faults
 from mwaa_tui.sandbox.protocol import Call, Reply
@@ -75,6 +76,7 @@ class Sandbox:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._evaluate_every = evaluate_every
+        self.composites: dict[str, CompositeAlarm] = {}
         self._handlers: dict[tuple[str, str], Callable[[Call], Reply]] = {
             ("airflow", "ListEnvironments"): self._list_environments,
             ("airflow", "GetEnvironment"): self._get_environment,
@@ -137,6 +139,7 @@ class Sandbox:
             cloudwatch_backends.reset()
             self.mwaa.clear()
             self.trail.clear()
+            self.composites.clear()
             self.evaluator.clear()
         self.faults.clear()
         with self._count_lock:
@@ -156,6 +159,7 @@ class Sandbox:
         while not self._stop.wait(self._evaluate_every):
             with self.lock:
                 self.evaluator.evaluate()
+                self.evaluate_composites()
 
     # -- seeding -----------------------------------------------------------------------------
 
@@ -184,6 +188,66 @@ class Sandbox:
                 if cfg.enabled and group not in self.logs.groups:
                     self.logs.create_log_group(group, {})
         return env
+
+    def put_composite_alarm(self, name: str, rule: str) -> CompositeAlarm:
+        """A composite alarm over metric alarms (PutCompositeAlarm, which moto lacks)."""
+        alarm = CompositeAlarm(
+            name,
+            rule,
+            f"arn:aws:cloudwatch:{self.region}:{self.account}:alarm:{name}",
+            updated=self.clock(),
+        )
+        with self.lock:
+            self.composites[name] = alarm
+        return alarm
+
+    def evaluate_composites(self, now: float | None = None) -> list[tuple[str, str, str]]:
+        now = self.clock() if now is None else now
+        metric = {n: a.state_value for n, a in self.cloudwatch.alarms.items()}
+        changes = []
+        for alarm in self.composites.values():
+            states = {**metric, **{n: c.state for n, c in self.composites.items()}}
+            firing = evaluate_rule(alarm.rule, states.get)
+            new = "ALARM" if firing else "OK"
+            if new != alarm.state:
+                changes.append((alarm.name, alarm.state, new))
+                alarm.state, alarm.updated = new, now
+                alarm.reason = f"arn:aws:cloudwatch:{self.region}:{self.account}:alarm rule " + (
+                    "evaluated to TRUE" if firing else "evaluated to FALSE"
+                )
+        return changes
+
+    def _describe_alarms(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], call: Call
+    ) -> Iterable[bytes]:
+        """moto's answer, plus the composite alarms it cannot store."""
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
+            captured["status"], captured["headers"] = status, headers
+
+        environ["wsgi.input"] = io.BytesIO(call.body)
+        with self.lock:
+            body = b"".join(self._moto(environ, capture))
+        params = call.params()
+        wants = params.get("AlarmTypes") or []
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and "CompositeAlarm" in wants and not payload.get("NextToken"):
+            names = set(params.get("AlarmNames") or [])
+            prefix = params.get("AlarmNamePrefix") or ""
+            payload["CompositeAlarms"] = [
+                c.to_api()
+                for c in self.composites.values()
+                if (not names or c.name in names) and c.name.startswith(prefix)
+            ]
+            body = json.dumps(payload, default=str).encode()
+            headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+            captured["headers"] = [*headers, ("Content-Length", str(len(body)))]
+        start_response(captured["status"], captured["headers"])
+        return [body]
 
     # -- WSGI --------------------------------------------------------------------------------
 
@@ -222,6 +286,8 @@ class Sandbox:
         else:
             handler = self._handlers.get((call.service, call.operation))
             reply = handler(call) if handler else None
+        if reply is None and (call.service, call.operation) == ("monitoring", "DescribeAlarms"):
+            return self._describe_alarms(environ, start_response, call)
         if reply is None:
             environ["wsgi.input"] = io.BytesIO(body)
             with self.lock:

@@ -95,8 +95,15 @@ class Simulator:
         self._backfill_trail(now - 3 * 3600, now - 120)
         self.t = float(int(now)) - 120
         self.advance(now)
+        self.sandbox.put_composite_alarm(
+            f"{self.env}-Incident",
+            f'ALARM("{self.env}-S3KeySensor-OperatorFailures") OR '
+            f'ALARM("{self.env}-SchedulerHeartbeat")',
+        )
+        self.sandbox.put_composite_alarm("staging-Incident", 'ALARM("staging-SchedulerHeartbeat")')
         with self.sandbox.lock:
             self.sandbox.evaluator.evaluate(now)
+            self.sandbox.evaluate_composites(now)
 
     def _create_alarms(self) -> None:
         cw = self.sandbox.cloudwatch
@@ -242,22 +249,6 @@ class Simulator:
             (
                 AWS_MWAA,
                 "CPUUtilization",
-                {"Cluster": "BaseWorker"},
-                (62 if fail else 34) + 8 * wave + r.uniform(0, 6),
-            ),
-            (AWS_MWAA, "CPUUtilization", {"Cluster": "Scheduler"}, 21 + 4 * wave + r.uniform(0, 4)),
-            (AWS_MWAA, "CPUUtilization", {"Cluster": "WebServer"}, 9 + r.uniform(0, 3)),
-            (
-                AWS_MWAA,
-                "MemoryUtilization",
-                {"Cluster": "BaseWorker"},
-                58 + 5 * wave + r.uniform(0, 2),
-            ),
-            (AWS_MWAA, "MemoryUtilization", {"Cluster": "Scheduler"}, 44 + r.uniform(0, 2)),
-            (AWS_MWAA, "MemoryUtilization", {"Cluster": "WebServer"}, 37 + r.uniform(0, 2)),
-            (
-                AWS_MWAA,
-                "CPUUtilization",
                 {"DatabaseRole": "WRITER"},
                 11 + 3 * wave + r.uniform(0, 2),
             ),
@@ -271,12 +262,49 @@ class Simulator:
         ]
         return g
 
+    def _containers(self, t: float) -> None:
+        """One sample per container and minute, as MWAA reports them: the SampleCount of a
+        cluster's CPUUtilization is its number of containers (the worker count)."""
+        fail = self.failing(t)
+        wave = math.sin(t / 240.0)
+        r = self.rng
+        clusters = {
+            "BaseWorker": (1, (62 if fail else 34) + 8 * wave, 58 + 5 * wave),
+            "Scheduler": (2, 21 + 4 * wave, 44.0),
+            "WebServer": (2, 9.0, 37.0),
+        }
+        if fail:
+            clusters["AdditionalWorker"] = (2, 55 + 6 * wave, 51.0)
+        for cluster, (count, cpu, memory) in clusters.items():
+            for _ in range(count):
+                self._observe(
+                    AWS_MWAA, "CPUUtilization", {"Cluster": cluster}, t, cpu + r.uniform(0, 6)
+                )
+                self._observe(
+                    AWS_MWAA, "MemoryUtilization", {"Cluster": cluster}, t, memory + r.uniform(0, 2)
+                )
+        for dag, seconds in (
+            ("etl_orders.py", 1.6),
+            ("s3_ingest.py", 1.1),
+            ("reporting_daily.py", 0.7),
+            ("ml_features.py", 0.8),
+        ):
+            self._observe(
+                MWAA,
+                "DAGFileProcessingLastDuration",
+                {"DAG Filename": dag},
+                t,
+                seconds + r.uniform(0, 0.3),
+            )
+
     def _counters(self) -> list[tuple[str, str, dict[str, str]]]:
         """Counters that report every minute, zero or not, so their alarms have data."""
         return [
             (MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}),
             (MWAA, "OperatorFailures", {"Operator": "S3KeySensor"}),
             (MWAA, "OperatorFailures", {"Operator": "PythonOperator"}),
+            (MWAA, "OperatorSuccesses", {"Operator": "S3KeySensor"}),
+            (MWAA, "OperatorSuccesses", {"Operator": "PythonOperator"}),
             (MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}),
             (MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}),
             (MWAA, "ZombiesKilled", {"DAG": "All", "Task": "All"}),
@@ -327,6 +355,7 @@ class Simulator:
         while t + 60 <= end:
             for ns, name, dims, value in self._gauges(t):
                 self._observe(ns, name, dims, t, value)
+            self._containers(t)
             for ns, name, dims in self._counters():
                 self._count(ns, name, dims, t, 0.0)
             self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t, 12)
@@ -435,6 +464,8 @@ class Simulator:
             )
         else:
             self._count(MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}, t)
+            if op in ("S3KeySensor", "PythonOperator"):
+                self._count(MWAA, "OperatorSuccesses", {"Operator": op}, t)
 
     # -- CloudTrail --------------------------------------------------------------------------
 
@@ -580,6 +611,8 @@ class Simulator:
             t = self.t
             with self.sandbox.lock:
                 self._tick_logs(t)
+                if int(t) % 60 == 0:
+                    self._containers(t)
                 if int(t) % 5 == 0:
                     for ns, name, dims, value in self._gauges(t):
                         self._observe(ns, name, dims, t, value)

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer
 from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.core.catalogue import DiscoveredSeries
 from mwaa_tui.core.format import health_line
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
@@ -78,7 +79,7 @@ class Intervals:
     five components at 3 s leave most of the 5 TPS FilterLogEvents quota to others."""
     metrics: float = 60.0
     """One-minute data: fetching it more often costs money and shows nothing new."""
-    alarms: float = 15.0
+    alarms: float = 30.0
     trail: float = 30.0
 
 
@@ -99,6 +100,10 @@ class AppConfig:
     timer: Callable[[], float] = time.perf_counter
     """Measures call latency; snapshot tests freeze it with the clock."""
     timings_path: str | None = None
+    extra_panels: tuple[DiscoveredSeries, ...] = ()
+    """Panels from the config file."""
+    config_errors: tuple[str, ...] = ()
+    """One message per config entry that was skipped, shown at start."""
     bell: bool = False
     """Ring the terminal bell when an alarm goes into ALARM."""
     redact: bool = True
@@ -205,6 +210,8 @@ class MwaaApp(App[int]):
         self.call_after_refresh(self._mark, "first_paint")
         if self.snapshot is not None:
             self._apply_environment(self.snapshot)
+        for problem in self.config.config_errors:
+            self.notify(problem, title="Config", severity="warning", timeout=20, markup=False)
         if self.environment:
             self.start_monitoring(self.environment)
         elif self.config.choices:
@@ -242,7 +249,9 @@ class MwaaApp(App[int]):
         iv = self.config.intervals
         kw: dict[str, Any] = {"clock": self.clock}
         self._run(EnvironmentPoller(gateway, name, interval=iv.environment, **kw))
-        self._run(MetricsPoller(gateway, name, interval=iv.metrics, **kw))
+        self._run(
+            MetricsPoller(gateway, name, interval=iv.metrics, extra=self.config.extra_panels, **kw)
+        )
         self._run(AlarmsPoller(gateway, name, interval=iv.alarms, **kw))
         self._run(TrailPoller(gateway, interval=iv.trail, redact=self.config.redact, **kw))
         if self.snapshot is not None:
@@ -504,13 +513,19 @@ class MwaaApp(App[int]):
         alarms = self.alarms.alarms if self.alarms else ()
         self.push_screen(MetricChart(chart_series(series, everything), thresholds(series, alarms)))
 
-    def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
+    def _metrics_poller(self) -> MetricsPoller | None:
         entry = self.pollers.get("metrics")
-        if entry is not None:
-            poller = entry[0]
-            assert isinstance(poller, MetricsPoller)
-            poller.range_seconds = message.seconds
-            poller.wake()
+        return entry[0] if entry is not None and isinstance(entry[0], MetricsPoller) else None
+
+    def on_metrics_panel_visible_changed(self, message: MetricsPanel.VisibleChanged) -> None:
+        poller = self._metrics_poller()
+        if poller is not None:
+            poller.set_visible(message.keys)
+
+    def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
+        poller = self._metrics_poller()
+        if poller is not None:
+            poller.set_range(message.seconds)
         self.main.query_one("#metrics").border_title = f"Metrics · {message.label}"
 
     def on_alarms_pane_act(self, message: AlarmsPane.Act) -> None:

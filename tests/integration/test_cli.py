@@ -150,3 +150,18 @@ def test_the_installed_entry_point_exits_non_zero(sandbox: Sandbox, tmp_path: Pa
     assert proc.stderr.strip() == (
         "mwaa-tui: error: environment 'ghost' not found in eu-west-1; environments there: demo"
     )
+
+
+def test_config_file_errors_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
+    from mwaa_tui.cli import load_config
+
+    good = tmp_path / "config.toml"
+    good.write_text(
+        '[[panel]]\nname = "Q"\nnamespace = "Acme"\nmetric = "Depth"\n\n'
+        '[[panel]]\nname = "broken"\n'
+    )
+    panels, errors = load_config(good)
+    assert [p.label for p in panels] == ["Q"] and len(errors) == 1 and "broken" in errors[0]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[panel]\n")
+    assert load_config(bad)[1][0].startswith(f"config: {bad} is not valid TOML")

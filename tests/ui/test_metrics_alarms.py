@@ -58,3 +58,23 @@ async def test_alarm_history_and_the_logs_around_its_change(
         window = app.screen
         assert isinstance(window, LogWindow) and len(window.events) > 0
         assert {e.component for e in window.events} >= {"Scheduler", "Task"}
+
+
+async def test_a_state_change_while_watching_is_notified_and_counted(
+    demo: Simulator, sandbox, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings, bell=True)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
+        with sandbox.lock:
+            sandbox.cloudwatch.alarms[S3_ALARM].update_state(
+                "Threshold Crossed: test", "{}", "ALARM"
+            )
+        app.action_refresh()
+        await wait_until(
+            pilot,
+            lambda: any(f"{S3_ALARM}: OK → ALARM" in n.message for n in app._notifications),
+            what="notification",
+        )
+        assert alarm_names(app)[0] == S3_ALARM
+        await wait_until(pilot, lambda: "1 in ALARM" in screen_text(app), what="header count")

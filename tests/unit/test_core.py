@@ -66,17 +66,20 @@ def test_catalogue_matches_discovered_series_and_drops_duplicates() -> None:
     assert labels.count("Heartbeat") == 1
     assert "OpFail S3KeySensor" in labels and "OpFail PythonOperator" in labels
     assert "CPU BaseWorker" in labels and "DB CPU WRITER" in labels
-    assert len(found) == 5
+    assert "Count BaseWorker" in labels  # the same series, by SampleCount: the worker count
+    assert len(found) == 6
 
 
 def test_period_and_value_formatting() -> None:
     assert choose_period(3600) == 60
-    assert choose_period(86400) == 1800 or choose_period(86400) == 3600
-    assert choose_period(7 * 86400) == 21600
+    assert choose_period(86400) == 1800
+    assert choose_period(7 * 86400) == 10800
     assert format_value(42.123, "%") == "42.1%"
     assert format_value(3, "Count") == "3"
     assert format_value(1.5 * 1024**3, "Bytes") == "1.5 GiB"
     assert format_value(None, "%") == "–"
+    assert format_value(1024.0, "ms") == "1.02s"
+    assert format_value(123456.0, "Count") == "123.5k"
 
 
 def _alarm(name: str, state: str, env: str | None, when: int = 0, **extra: object) -> dict:

@@ -156,3 +156,34 @@ def test_debug_log_scrubber_masks_signing_material() -> None:
         "wJalrXUtnFEMI",
     ):
         assert leaked not in text
+
+
+def test_config_panels_skip_bad_entries_with_one_message_each() -> None:
+    from mwaa_tui.core.config import parse_panels
+
+    panels, errors = parse_panels(
+        {
+            "panel": [
+                {
+                    "name": "Ingest queue",
+                    "namespace": "Acme/Ingest",
+                    "metric": "QueueDepth",
+                    "dimensions": {"Queue": "orders"},
+                    "stat": "Maximum",
+                },
+                {"name": "No metric", "namespace": "Acme"},
+                {"name": "Bad stat", "namespace": "Acme", "metric": "X", "stat": "p99.9"},
+                "not a table",
+                {"name": "Dims", "namespace": "Acme", "metric": "Y", "dimensions": {"a": 1}},
+            ]
+        }
+    )
+    assert [p.label for p in panels] == ["Ingest queue"]
+    assert panels[0].dimensions == (("Queue", "orders"),)
+    assert errors == [
+        "config: panel 2 (No metric) skipped: `metric` is missing or not text",
+        "config: panel 3 (Bad stat) skipped: `stat` must be one of Average, Maximum, Minimum, "
+        "SampleCount, Sum, not 'p99.9'",
+        "config: panel 4 skipped: not a table",
+        "config: panel 5 (Dims) skipped: `dimensions` must be a table of text values",
+    ]

@@ -36,6 +36,7 @@ class MetricRow(Horizontal):
             Text(self.series.label, no_wrap=True, overflow="ellipsis"), classes="metric-label"
         )
         yield Sparkline(list(self.series.values) or [0.0], classes="metric-spark")
+        yield Label("", classes="metric-range")
         yield Label("", classes="metric-value")
 
     def show(self, series: MetricSeries, breaching: bool) -> None:
@@ -49,6 +50,7 @@ class MetricRow(Horizontal):
         hi = format_value(max(series.values), series.unit) if series.values else "–"
         label = self.query_one(".metric-value", Label)
         label.update(Text(value, style="bold red" if breaching else "bold"))
+        self.query_one(".metric-range", Label).update(Text(f"{lo}–{hi}", style="dim"))
         self.tooltip = f"{series.namespace} {series.metric} ({series.stat})  min {lo}  max {hi}"
         self.set_class(breaching, "-breaching")
 
@@ -83,6 +85,13 @@ class MetricsPanel(VerticalScroll):
             super().__init__()
             self.series = series
 
+    class VisibleChanged(Message):
+        """Which panels are on screen: only those are fetched."""
+
+        def __init__(self, keys: set[str]) -> None:
+            super().__init__()
+            self.keys = keys
+
     class RangeChanged(Message):
         def __init__(self, seconds: int, label: str) -> None:
             super().__init__()
@@ -95,6 +104,28 @@ class MetricsPanel(VerticalScroll):
         self.alarms: tuple[Alarm, ...] = ()
         self.cursor = 0
         self.range_index = 1
+        self._visible: set[str] | None = None
+
+    def visible_keys(self) -> set[str]:
+        top, height = self.scroll_y, self.size.height
+        return {
+            row.series.key
+            for row in self.query(MetricRow)
+            if row.virtual_region.bottom > top and row.virtual_region.y < top + height
+        }
+
+    def _report_visible(self) -> None:
+        keys = self.visible_keys()
+        if keys and keys != self._visible:
+            self._visible = keys
+            self.post_message(self.VisibleChanged(keys))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.call_after_refresh(self._report_visible)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._report_visible)
 
     def rows(self) -> list[MetricRow]:
         return list(self.query(MetricRow))
@@ -161,3 +192,4 @@ class MetricsPanel(VerticalScroll):
             wanted.append(row)
         for stale in existing.values():
             stale.remove()
+        self.call_after_refresh(self._report_visible)

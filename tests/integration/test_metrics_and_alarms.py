@@ -1,0 +1,83 @@
+"""Metric discovery and fetching, alarms (composite too), against the sandbox."""
+
+from __future__ import annotations
+
+import time
+
+from moto.cloudwatch.models import MetricDatum
+
+from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.core.snapshots import AlarmsSnapshot, MetricsSnapshot
+from mwaa_tui.pollers.alarms import AlarmsPoller
+from mwaa_tui.pollers.metrics import MAX_QUERIES_PER_CALL, MetricsPoller
+from mwaa_tui.sandbox import Sandbox
+from mwaa_tui.sandbox.evaluator import naive_utc
+from mwaa_tui.sandbox.simulator import Simulator
+
+
+async def snapshot_of(poller: MetricsPoller) -> MetricsSnapshot:
+    out = await poller.poll()
+    assert isinstance(out[0], MetricsSnapshot)
+    return out[0]
+
+
+async def test_discovery_finds_per_operator_series_and_one_call_serves_all(
+    demo: Simulator, gateway: AwsGateway
+) -> None:
+    poller = MetricsPoller(gateway, "demo", interval=60)
+    snap = await snapshot_of(poller)
+    labels = [s.label for s in snap.series]
+    assert {
+        "OpFail S3KeySensor",
+        "OpFail PythonOperator",
+        "Parse etl_orders.py",
+        "Count BaseWorker",
+        "CPU BaseWorker",
+    } <= set(labels)
+    assert len(labels) == len(set(labels))
+    assert gateway.stats.totals[("GetMetricData", "ok")] == 1
+    assert all(s.values for s in snap.series if not s.label.endswith("AdditionalWorker"))
+    assert all(list(s.timestamps) == sorted(s.timestamps) for s in snap.series)
+    worker_count = next(s for s in snap.series if s.label == "Count BaseWorker")
+    assert set(worker_count.values) == {1.0}
+    await snapshot_of(poller)
+    assert gateway.stats.totals[("GetMetricData", "ok")] == 2
+
+
+async def test_more_than_500_queries_are_chunked(sandbox: Sandbox, gateway: AwsGateway) -> None:
+    sandbox.create_environment("big")
+    now = time.time()
+    minute = int(now) // 60 * 60 - 120
+    with sandbox.lock:
+        for i in range(MAX_QUERIES_PER_CALL + 100):
+            sandbox.cloudwatch.metric_data.append(
+                MetricDatum(
+                    "AmazonMWAA",
+                    "OperatorFailures",
+                    float(i % 7),
+                    [
+                        {"Name": "Environment", "Value": "big"},
+                        {"Name": "Operator", "Value": f"Op{i:04d}"},
+                    ],
+                    naive_utc(minute + 5),
+                )
+            )
+    poller = MetricsPoller(gateway, "big", interval=60)
+    snap = await snapshot_of(poller)
+    assert len(snap.series) == 600
+    assert gateway.stats.totals[("GetMetricData", "ok")] == 2
+    assert all(s.values for s in snap.series)
+    poller.set_visible({snap.series[0].key, snap.series[1].key})
+    await snapshot_of(poller)
+    assert gateway.stats.totals[("GetMetricData", "ok")] == 3
+
+
+async def test_alarms_of_this_environment_composites_included(
+    demo: Simulator, gateway: AwsGateway
+) -> None:
+    out = await AlarmsPoller(gateway, "demo", interval=30).poll()
+    assert isinstance(out[0], AlarmsSnapshot)
+    alarms = {a.name: a for a in out[0].alarms}
+    assert "demo-Incident" in alarms and alarms["demo-Incident"].kind == "CompositeAlarm"
+    assert "staging-Incident" not in alarms and "staging-SchedulerHeartbeat" not in alarms
+    assert alarms["demo-Incident"].state == "OK"
