@@ -8,10 +8,13 @@ from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.catalogue import AWS_MWAA, MWAA, DiscoveredSeries, choose_period, match_metrics
+from mwaa_tui.core.cost import USD_PER_METRIC_REQUESTED
 from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot
 from mwaa_tui.pollers.base import Poller
 
 MAX_QUERIES_PER_CALL = 500
+METRICS_BUDGET_USD_PER_HOUR = 0.015
+"""What GetMetricData may cost per hour; with alarms and discovery the total stays < 0.02."""
 REDISCOVER_EVERY = 900.0
 
 
@@ -85,8 +88,10 @@ class MetricsPoller(Poller):
         for s in wanted:
             pts = sorted(points[s.key].items())
             self._last[s.key] = (tuple(t for t, _ in pts), tuple(v for _, v in pts))
-        # Refresh follows the period: one-minute data each minute, hourly data less often.
-        self.interval = max(self.base_interval, min(float(period), 900.0))
+        # Refresh follows the period (one-minute data each minute, hourly data less often),
+        # and slows down when many panels are on screen, to stay inside the cost budget.
+        affordable = len(wanted) * 3600 * USD_PER_METRIC_REQUESTED / METRICS_BUDGET_USD_PER_HOUR
+        self.interval = max(self.base_interval, min(float(period), 900.0), affordable)
         out = []
         for s in self.series:
             stamps, values = self._last.get(s.key, ((), ()))

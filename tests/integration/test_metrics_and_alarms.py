@@ -81,3 +81,18 @@ async def test_alarms_of_this_environment_composites_included(
     assert "demo-Incident" in alarms and alarms["demo-Incident"].kind == "CompositeAlarm"
     assert "staging-Incident" not in alarms and "staging-SchedulerHeartbeat" not in alarms
     assert alarms["demo-Incident"].state == "OK"
+
+
+async def test_refresh_slows_down_to_stay_inside_the_cost_budget(
+    demo: Simulator, gateway: AwsGateway
+) -> None:
+    from mwaa_tui.core.cost import USD_PER_METRIC_REQUESTED
+    from mwaa_tui.pollers.metrics import METRICS_BUDGET_USD_PER_HOUR
+
+    poller = MetricsPoller(gateway, "demo", interval=60)
+    snap = await snapshot_of(poller)
+    per_hour = len(snap.series) * (3600 / poller.interval) * USD_PER_METRIC_REQUESTED
+    assert poller.interval >= 60 and per_hour <= METRICS_BUDGET_USD_PER_HOUR + 1e-9
+    poller.set_visible({s.key for s in snap.series[:10]})
+    await snapshot_of(poller)
+    assert poller.interval == 60
