@@ -225,7 +225,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
         )
         env_name = args.env
-    extra, config_errors = load_config(args.config)
+    extra, alarm_names, config_errors = load_config(args.config)
     try:
         snapshot, choices, region = asyncio.run(preflight(settings, env_name))
         if snapshot is not None:
@@ -250,6 +250,7 @@ def run_monitor(args: argparse.Namespace) -> int:
                 redact=not args.no_redact,
                 bell=args.bell,
                 extra_panels=tuple(extra),
+                extra_alarms=tuple(alarm_names),
                 config_errors=tuple(config_errors),
                 **({"save_dir": args.save_dir} if args.save_dir else {}),
             )
@@ -268,11 +269,11 @@ def default_config_path() -> Path:
     return Path(base) / "mwaa-tui" / "config.toml"
 
 
-def load_config(path: Path | None) -> tuple[list[Any], list[str]]:
+def load_config(path: Path | None) -> tuple[list[Any], list[str], list[str]]:
     """Extra panels and one message per problem; a missing default file is no problem."""
     import tomllib
 
-    from mwaa_tui.core.config import parse_panels
+    from mwaa_tui.core.config import parse_alarm_names, parse_panels
 
     explicit = path is not None
     path = path or default_config_path()
@@ -281,12 +282,14 @@ def load_config(path: Path | None) -> tuple[list[Any], list[str]]:
     except FileNotFoundError:
         if explicit:
             raise CliError(f"config file not found: {path}") from None
-        return [], []
+        return [], [], []
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [f"config: cannot read {path}: {exc}"]
+        return [], [], [f"config: cannot read {path}: {exc}"]
     except tomllib.TOMLDecodeError as exc:
-        return [], [f"config: {path} is not valid TOML: {exc}"]
-    return parse_panels(data)
+        return [], [], [f"config: {path} is not valid TOML: {exc}"]
+    panels, panel_errors = parse_panels(data)
+    names, name_errors = parse_alarm_names(data)
+    return panels, names, panel_errors + name_errors
 
 
 async def preflight(

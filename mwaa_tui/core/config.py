@@ -17,7 +17,18 @@ metric = "QueueDepth"
 dimensions = { Queue = "orders" }
 stat = "Maximum"             # Average, Sum, Minimum, Maximum or SampleCount
 unit = "Count"               # optional
+
+alarms = ["shared-airflow-db-cpu"]  # listed even if their metrics lack Environment=<env>
 """
+
+
+def parse_alarm_names(data: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """`alarms = ["name", ...]`: alarms to list although their metrics do not name the
+    environment."""
+    raw = data.get("alarms", [])
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        return [], ["config: `alarms` must be a list of alarm names"]
+    return list(raw), []
 
 
 def parse_panels(data: Mapping[str, Any]) -> tuple[list[DiscoveredSeries], list[str]]:

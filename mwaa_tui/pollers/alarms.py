@@ -14,9 +14,17 @@ from mwaa_tui.pollers.base import Poller
 class AlarmsPoller(Poller):
     source = "alarms"
 
-    def __init__(self, gateway: AwsGateway, environment: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        gateway: AwsGateway,
+        environment: str,
+        *,
+        extra_names: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(gateway, **kwargs)
         self.environment = environment
+        self.extra_names = extra_names
 
     async def poll(self) -> Sequence[object]:
         metric: list[dict[str, Any]] = []
@@ -35,4 +43,8 @@ class AlarmsPoller(Poller):
             token = resp.get("NextToken")
             if not token:
                 break
-        return [AlarmsSnapshot(tuple(select_alarms(metric, composite, self.environment)))]
+        return [
+            AlarmsSnapshot(
+                tuple(select_alarms(metric, composite, self.environment, self.extra_names))
+            )
+        ]

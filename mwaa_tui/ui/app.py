@@ -102,6 +102,8 @@ class AppConfig:
     timings_path: str | None = None
     extra_panels: tuple[DiscoveredSeries, ...] = ()
     """Panels from the config file."""
+    extra_alarms: tuple[str, ...] = ()
+    """Alarm names from the config file, listed whatever their metrics."""
     config_errors: tuple[str, ...] = ()
     """One message per config entry that was skipped, shown at start."""
     bell: bool = False
@@ -252,7 +254,11 @@ class MwaaApp(App[int]):
         self._run(
             MetricsPoller(gateway, name, interval=iv.metrics, extra=self.config.extra_panels, **kw)
         )
-        self._run(AlarmsPoller(gateway, name, interval=iv.alarms, **kw))
+        self._run(
+            AlarmsPoller(
+                gateway, name, interval=iv.alarms, extra_names=self.config.extra_alarms, **kw
+            )
+        )
         self._run(TrailPoller(gateway, interval=iv.trail, redact=self.config.redact, **kw))
         if self.snapshot is not None:
             self._reconcile_logs(self.snapshot)

@@ -157,11 +157,12 @@ def test_config_file_errors_are_reported_and_the_rest_loads(tmp_path: Path) -> N
 
     good = tmp_path / "config.toml"
     good.write_text(
-        '[[panel]]\nname = "Q"\nnamespace = "Acme"\nmetric = "Depth"\n\n'
-        '[[panel]]\nname = "broken"\n'
+        'alarms = ["shared-db"]\n\n[[panel]]\nname = "Q"\nnamespace = "Acme"\n'
+        'metric = "Depth"\n\n[[panel]]\nname = "broken"\n'
     )
-    panels, errors = load_config(good)
+    panels, names, errors = load_config(good)
     assert [p.label for p in panels] == ["Q"] and len(errors) == 1 and "broken" in errors[0]
+    assert names == ["shared-db"]
     bad = tmp_path / "bad.toml"
     bad.write_text("[[panel]\n")
-    assert load_config(bad)[1][0].startswith(f"config: {bad} is not valid TOML")
+    assert load_config(bad)[2][0].startswith(f"config: {bad} is not valid TOML")
