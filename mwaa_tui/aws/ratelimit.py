@@ -39,22 +39,21 @@ class RateLimiter:
         self.rates = dict(rates)
         self._clock = clock
         self._next: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
         self.granted: dict[str, deque[float]] = {}
         """When each paced operation was let through (monotonic), the last 1,000."""
 
-    def reserve(self, operation: str) -> float:
-        """Book the next slot for `operation`; returns how long to wait for it."""
+    async def acquire(self, operation: str) -> None:
+        """Wait for `operation`'s next slot. Callers queue one at a time, and the next slot
+        counts from when this one was really granted, so a late wake-up cannot bunch calls."""
         rate = self.rates.get(operation)
         if not rate:
-            return 0.0
-        now = self._clock()
-        slot = max(now, self._next.get(operation, now))
-        self._next[operation] = slot + HEADROOM / rate
-        return slot - now
-
-    async def acquire(self, operation: str) -> None:
-        delay = self.reserve(operation)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if operation in self.rates:
-            self.granted.setdefault(operation, deque(maxlen=1000)).append(self._clock())
+            return
+        lock = self._locks.setdefault(operation, asyncio.Lock())
+        async with lock:
+            delay = self._next.get(operation, 0.0) - self._clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            now = self._clock()
+            self._next[operation] = now + HEADROOM / rate
+            self.granted.setdefault(operation, deque(maxlen=1000)).append(now)

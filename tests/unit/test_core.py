@@ -245,12 +245,16 @@ def test_call_stats_window() -> None:
     assert s.by_operation[0] == ("FilterLogEvents", 11)
 
 
-def test_rate_limiter_spaces_calls_per_operation() -> None:
-    now = [0.0]
-    limiter = RateLimiter({"LookupEvents": 2.0}, clock=lambda: now[0])
-    waits = [limiter.reserve("LookupEvents") for _ in range(4)]
-    assert waits == pytest.approx([0.0, 0.55, 1.1, 1.65])
-    assert limiter.reserve("GetEnvironment") == 0.0
+async def test_rate_limiter_spaces_grants_even_when_callers_race() -> None:
+    import asyncio
+
+    limiter = RateLimiter({"LookupEvents": 20.0})
+    await asyncio.gather(*(limiter.acquire("LookupEvents") for _ in range(5)))
+    await limiter.acquire("GetEnvironment")  # not paced, not recorded
+    grants = list(limiter.granted["LookupEvents"])
+    gaps = [b - a for a, b in zip(grants, grants[1:], strict=False)]
+    assert len(grants) == 5 and min(gaps) >= 1.1 / 20 - 1e-3
+    assert "GetEnvironment" not in limiter.granted
 
 
 def test_health_line_says_stale_and_the_error() -> None:
