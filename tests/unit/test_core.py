@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import UTC, datetime
@@ -252,7 +253,7 @@ async def test_rate_limiter_spaces_grants_even_when_callers_race() -> None:
     await asyncio.gather(*(limiter.acquire("LookupEvents") for _ in range(5)))
     await limiter.acquire("GetEnvironment")  # not paced, not recorded
     grants = list(limiter.granted["LookupEvents"])
-    gaps = [b - a for a, b in zip(grants, grants[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(grants)]
     assert len(grants) == 5 and min(gaps) >= 1.1 / 20 - 1e-3
     assert "GetEnvironment" not in limiter.granted
 
