@@ -30,6 +30,7 @@ from mwaa_tui.sandbox import protocol
 from mwaa_tui.sandbox.composite import CompositeAlarm, evaluate_rule
 from mwaa_tui.sandbox.evaluator import AlarmEvaluator
 from mwaa_tui.sandbox.faults import Faults
+from mwaa_tui.sandbox.metric_data import get_metric_data
 from mwaa_tui.sandbox.protocol import Call, Reply
 from mwaa_tui.sandbox.stores import (
     LOG_KEYS,
@@ -57,7 +58,7 @@ class Sandbox:
         region: str = "eu-west-1",
         faults: Faults | None = None,
         clock: Callable[[], float] = time.time,
-        evaluate_every: float | None = 5.0,
+        evaluate_every: float | None = 10.0,
     ) -> None:
         self.region = region
         self.account = DEFAULT_ACCOUNT_ID
@@ -82,6 +83,7 @@ class Sandbox:
             ("airflow", "GetEnvironment"): self._get_environment,
             ("cloudtrail", "LookupEvents"): self._lookup_events,
             ("monitoring", "DescribeAlarmHistory"): self._describe_alarm_history,
+            ("monitoring", "GetMetricData"): self._get_metric_data,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -335,6 +337,11 @@ class Sandbox:
         if token:
             payload["NextToken"] = token
         return protocol.ok(call, payload)
+
+    def _get_metric_data(self, call: Call) -> Reply:
+        with self.lock:
+            datums = list(self.cloudwatch.metric_data)
+        return protocol.ok(call, get_metric_data(datums, call.params()))
 
     def _describe_alarm_history(self, call: Call) -> Reply:
         params = call.params()

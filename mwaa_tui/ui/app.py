@@ -380,9 +380,10 @@ class MwaaApp(App[int]):
         now = self.clock()
         self._refresh_health(now)
         self._refresh_header(now)
-        if self.gateway is not None:
-            self.main.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
         self._ticks += 1
+        # The status line's rates move every second; redrawing it each 5 s is plenty.
+        if self.gateway is not None and (self._ticks % 5 == 1 or self._ticks < 5):
+            self.main.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
         if self._ticks % 5 == 0:
             if self.alarms is not None:
                 self.main.query_one(AlarmsPane).show(self.alarms.alarms, now)
