@@ -215,7 +215,8 @@ class MwaaApp(App[int]):
         for problem in self.config.config_errors:
             self.notify(problem, title="Config", severity="warning", timeout=20, markup=False)
         if self.environment:
-            self.start_monitoring(self.environment)
+            # After the first frame: importing the AWS stack would hold it back.
+            self.call_after_refresh(self.start_monitoring, self.environment)
         elif self.config.choices:
             self.push_screen(
                 EnvironmentPicker(list(self.config.choices), self.config.aws.region or ""),
