@@ -37,6 +37,8 @@ class AlarmTable(DataTable[Text]):
         self.add_column("Alarm", key="name", width=min(name, 48))
         self.add_column("Since", key="since", width=5)
         self.add_column("Condition", key="condition", width=min(condition, 60))
+        reason = max([6, *(len(a.reason) for a in alarms)])
+        self.add_column("Reason", key="reason", width=min(reason, 120))
 
     def _cells(self, alarm: Alarm, now: float) -> dict[str, Text]:
         since = relative(now - alarm.updated) if alarm.updated else "?"
@@ -45,6 +47,7 @@ class AlarmTable(DataTable[Text]):
             "name": safe(alarm.name, "bold" if alarm.state == "ALARM" else ""),
             "since": safe(since, "dim"),
             "condition": safe(describe_condition(alarm), "dim"),
+            "reason": safe(alarm.reason, "red" if alarm.state == "ALARM" else "dim"),
         }
 
     def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
