@@ -9,6 +9,8 @@ from mwaa_tui.core.cost import estimate
 from mwaa_tui.core.snapshots import CallRecord, CallSummary
 
 OUTCOMES = ("ok", "throttled", "denied", "error")
+COST_WARMUP = 180.0
+"""Seconds of calls before the cost per hour is estimated."""
 
 
 class CallStats:
@@ -40,8 +42,10 @@ class CallStats:
         latencies = [r.latency for r in recent if r.outcome == "ok"]
         # Cost over the last hour of calls (or since start), so it does not swing per poll.
         hour = [r for r in self._records if r.at >= now - 3600]
-        span = now - max(self.started or now, now - 3600)
-        cost = estimate(hour, span) if span >= 60 else estimate(hour, 60)
+        started = now if self.started is None else self.started
+        span = now - max(started, now - 3600)
+        # The first minutes hold discovery and first fetches: no rate to extrapolate yet.
+        cost = estimate(hour, span) if span >= COST_WARMUP else None
         return CallSummary(
             per_minute=round(len(recent) * 60.0 / self.window),
             errors=sum(1 for r in recent if r.outcome != "ok"),
@@ -50,6 +54,6 @@ class CallStats:
             by_operation=tuple(sorted(by_op.items(), key=lambda kv: (-kv[1], kv[0]))),
             total=sum(self.totals.values()),
             median_latency_ms=statistics.median(latencies) * 1000 if latencies else None,
-            metrics_per_hour=cost.metrics_per_hour,
-            usd_per_hour=cost.usd_per_hour,
+            metrics_per_hour=cost.metrics_per_hour if cost else 0.0,
+            usd_per_hour=cost.usd_per_hour if cost else None,
         )

@@ -255,4 +255,5 @@ class CallSummary:
     total: int = 0
     median_latency_ms: float | None = None
     metrics_per_hour: float = 0.0
-    usd_per_hour: float = 0.0
+    usd_per_hour: float | None = None
+    """None until a few minutes of calls allow an estimate."""

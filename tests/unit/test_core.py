@@ -350,3 +350,13 @@ def test_cost_meter_arithmetic_for_a_known_call_mix() -> None:
     assert cost.metrics_per_hour == 56 * 60
     assert cost.billed_requests_per_hour == 5 * 60
     assert cost.usd_per_hour == pytest.approx((3360 * 0.01 + 300 * 0.01) / 1000)
+
+
+def test_cost_is_estimated_only_after_a_few_minutes() -> None:
+    stats = CallStats()
+    stats.record(CallRecord("cloudwatch", "GetMetricData", "ok", 0.01, 0.0, units=40))
+    assert stats.summary(now=60.0).usd_per_hour is None
+    for minute in range(1, 5):
+        stats.record(CallRecord("cloudwatch", "GetMetricData", "ok", 0.01, minute * 60.0, units=40))
+    summary = stats.summary(now=300.0)
+    assert summary.usd_per_hour == pytest.approx(200 * 12 * 0.01 / 1000)

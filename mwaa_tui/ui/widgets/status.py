@@ -27,11 +27,11 @@ class StatusLine(Static):
             out.append(f"  throttled {summary.throttled}", style="yellow")
         if summary.denied:
             out.append(f"  denied {summary.denied}", style="bold red")
-        out.append(
-            f"  ≈ ${summary.usd_per_hour:.3f}/h",
-            style="bold" if summary.usd_per_hour >= 0.02 else "dim",
-        )
-        if summary.metrics_per_hour:
+        if summary.usd_per_hour is None:
+            out.append("  cost: measuring…", style="dim")
+        else:
+            warn = summary.usd_per_hour >= 0.02
+            out.append(f"  ≈ ${summary.usd_per_hour:.3f}/h", style="bold" if warn else "dim")
             out.append(f" ({summary.metrics_per_hour / 1000:.1f}k metrics/h)", style="dim")
         top = ", ".join(f"{op} {n}" for op, n in summary.by_operation[:3])
         if top:
