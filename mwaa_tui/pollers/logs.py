@@ -50,32 +50,53 @@ class LogPoller(Poller):
         self.follower = LogFollower(start_ms)
 
     async def poll(self) -> Sequence[object]:
-        events: list[LogEvent] = []
-        token: str | None = None
-        tokens_seen: set[str] = set()
-        start = self.follower.next_start_ms
         polled_to = int(self.clock() * 1000)
-        # Paginate by hand: the same token can come back, and empty pages can carry one.
-        for _ in range(MAX_PAGES_PER_POLL):
-            params: dict[str, Any] = {
-                "logGroupName": self.config.group_name,
-                "startTime": start,
-                "interleaved": True,
-            }
-            if token:
-                params["nextToken"] = token
-            resp = await self.gateway.call("logs", "filter_log_events", **params)
-            events.extend(
-                to_event(self.config.component, e, redact_secrets=self.redact)
-                for e in resp.get("events") or ()
-            )
-            token = resp.get("nextToken")
-            if not token or token in tokens_seen:
-                break
-            tokens_seen.add(token)
+        events = await filter_pages(
+            self.gateway,
+            self.config,
+            self.follower.next_start_ms,
+            None,
+            redact=self.redact,
+            max_pages=MAX_PAGES_PER_POLL,
+        )
         fresh = self.follower.accept(events)
         # Sent even when empty: the merged view waits on every component's progress.
         return [LogBatch(self.config.component, tuple(fresh), polled_to)]
+
+
+async def filter_pages(
+    gateway: AwsGateway,
+    config: LogConfig,
+    start_ms: int,
+    end_ms: int | None,
+    *,
+    redact: bool,
+    max_pages: int,
+) -> list[LogEvent]:
+    """FilterLogEvents over one group, paginated by hand: the same token can come back, and
+    empty pages can carry one."""
+    events: list[LogEvent] = []
+    token: str | None = None
+    tokens_seen: set[str] = set()
+    for _ in range(max_pages):
+        params: dict[str, Any] = {
+            "logGroupName": config.group_name,
+            "startTime": start_ms,
+            "interleaved": True,
+        }
+        if end_ms is not None:
+            params["endTime"] = end_ms
+        if token:
+            params["nextToken"] = token
+        resp = await gateway.call("logs", "filter_log_events", **params)
+        events.extend(
+            to_event(config.component, e, redact_secrets=redact) for e in resp.get("events") or ()
+        )
+        token = resp.get("nextToken")
+        if not token or token in tokens_seen:
+            break
+        tokens_seen.add(token)
+    return events
 
 
 async def fetch_window(
@@ -90,26 +111,9 @@ async def fetch_window(
     """Every enabled component's events between two times, merged in time order."""
     events: list[LogEvent] = []
     for cfg in configs:
-        if not (cfg.enabled and cfg.group_name):
-            continue
-        token: str | None = None
-        tokens_seen: set[str] = set()
-        for _ in range(max_pages):
-            params: dict[str, Any] = {
-                "logGroupName": cfg.group_name,
-                "startTime": start_ms,
-                "endTime": end_ms,
-                "interleaved": True,
-            }
-            if token:
-                params["nextToken"] = token
-            resp = await gateway.call("logs", "filter_log_events", **params)
-            events.extend(
-                to_event(cfg.component, e, redact_secrets=redact) for e in resp.get("events") or ()
+        if cfg.enabled and cfg.group_name:
+            events += await filter_pages(
+                gateway, cfg, start_ms, end_ms, redact=redact, max_pages=max_pages
             )
-            token = resp.get("nextToken")
-            if not token or token in tokens_seen:
-                break
-            tokens_seen.add(token)
     events.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
     return events

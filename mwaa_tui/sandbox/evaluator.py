@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from mwaa_tui.sandbox.metric_data import statistic
+
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "GreaterThanThreshold": lambda v, t: v > t,
     "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,
@@ -30,31 +32,6 @@ def naive_utc(epoch: float) -> datetime:
 
 def epoch_of(naive: datetime) -> float:
     return naive.replace(tzinfo=UTC).timestamp()
-
-
-def _stat(datums: list[Any], stat: str) -> float:
-    total = 0.0
-    count = 0.0
-    low = float("inf")
-    high = float("-inf")
-    for d in datums:
-        if hasattr(d, "sample_count"):
-            total += d.sum
-            count += d.sample_count
-            low = min(low, d.min)
-            high = max(high, d.max)
-        else:
-            total += d.value
-            count += 1
-            low = min(low, d.value)
-            high = max(high, d.value)
-    return {
-        "Sum": total,
-        "SampleCount": count,
-        "Average": total / count if count else 0.0,
-        "Minimum": low,
-        "Maximum": high,
-    }.get(stat, total)
 
 
 class AlarmEvaluator:
@@ -106,7 +83,7 @@ class AlarmEvaluator:
             lo = current - i * period
             hi = lo + period
             inside = [d for d in datums if lo <= epoch_of(d.timestamp) < hi]
-            buckets.append((lo, _stat(inside, alarm.statistic) if inside else None))
+            buckets.append((lo, statistic(inside, alarm.statistic)))
         compare = _COMPARE.get(alarm.comparison_operator)
         if compare is None:
             return None

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import UTC
 from typing import Any
 
-from mwaa_tui.sandbox.evaluator import epoch_of
 
-
-def _value(points: list[Any], stat: str) -> float | None:
+def statistic(points: list[Any], stat: str) -> float | None:
+    """A CloudWatch statistic over moto datapoints (plain or aggregated), None if empty."""
     if not points:
         return None
     total = count = 0.0
@@ -47,7 +47,7 @@ def get_metric_data(datums: list[Any], params: dict[str, Any]) -> dict[str, Any]
     start, end = float(params["StartTime"]), float(params["EndTime"])
     index: dict[tuple[str, str, frozenset[tuple[str, str]]], list[Any]] = defaultdict(list)
     for d in datums:
-        t = epoch_of(d.timestamp)
+        t = d.timestamp.replace(tzinfo=UTC).timestamp()
         if start <= t < end:
             index[(d.namespace, d.name, frozenset((x.name, x.value) for x in d.dimensions))].append(
                 (t, d)
@@ -79,7 +79,7 @@ def get_metric_data(datums: list[Any], params: dict[str, Any]) -> dict[str, Any]
         pairs = sorted(
             (t, v)
             for t, pts in buckets.items()
-            if (v := _value(pts, stat_spec["Stat"])) is not None
+            if (v := statistic(pts, stat_spec["Stat"])) is not None
         )
         if params.get("ScanBy", "TimestampDescending") == "TimestampDescending":
             pairs.reverse()
