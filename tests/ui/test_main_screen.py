@@ -223,3 +223,33 @@ async def test_expired_credentials_and_a_lost_network_are_named_and_nothing_is_l
             ),
             what="recovery",
         )
+
+
+async def test_pause_counts_new_lines_and_filters_combine_with_the_level(
+    demo: Simulator, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: len(log_lines(app, "Scheduler")) > 3, what="lines")
+        await pilot.press("3")
+        app.main.query_one("#log-view-Scheduler").focus()
+        await pilot.press("p")
+        before = len(log_lines(app, "Scheduler"))
+        demo.advance(time.time() + 20)  # the simulation writes more lines
+        await wait_until(
+            pilot,
+            lambda: "PAUSED · " in screen_text(app) and " 0 new" not in screen_text(app),
+            timeout=15,
+            what="new lines counted",
+        )
+        assert len(log_lines(app, "Scheduler")) == before
+        await pilot.press("p")
+        assert len(log_lines(app, "Scheduler")) > before
+        await pilot.press("slash", *"TaskInstance Finished", "enter")
+        lines = log_lines(app, "Scheduler")
+        assert lines and all("TaskInstance Finished" in ln for ln in lines)
+        assert "showing /TaskInstance Finished" in screen_text(app)
+        await pilot.press("c", "L")
+        assert all(" INFO " not in ln for ln in log_lines(app, "Scheduler"))
+        await pilot.press("c")
+        assert any(" INFO " in ln for ln in log_lines(app, "Scheduler"))

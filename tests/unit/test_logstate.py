@@ -66,3 +66,26 @@ def test_interleaver_ignores_components_that_are_not_active() -> None:
     il.set_components(["Worker"])
     out = il.add("Worker", [ev(100, "a")], polled_to=200)
     assert [e.event_id for e in out] == ["a"]
+
+
+def test_log_filter_text_regex_and_level() -> None:
+    from mwaa_tui.core.logview import LogFilter, compile_matcher, next_threshold, shown
+
+    err = LogEvent("Task", 1, "[x] {a.py:1} ERROR - S3 403 Forbidden", event_id="1", level="ERROR")
+    info = LogEvent("Task", 2, "[x] {a.py:1} INFO - fetched rows", event_id="2", level="INFO")
+    plain = LogEvent("Web", 3, "GET /health 200", event_id="3", level=None)
+    matcher, error = compile_matcher("forbidden")
+    assert not error and [shown(e, LogFilter("forbidden"), matcher) for e in (err, info)] == [
+        True,
+        False,
+    ]
+    matcher, error = compile_matcher(r"re:\b40[0-9]\b")
+    assert (
+        not error
+        and shown(err, LogFilter("re:..."), matcher)
+        and not shown(plain, LogFilter(), matcher)
+    )
+    assert compile_matcher("re:(")[1].startswith("not a valid regular expression")
+    warn_up = LogFilter(level="WARNING")
+    assert [shown(e, warn_up, None) for e in (err, info, plain)] == [True, False, True]
+    assert [next_threshold(x) for x in (None, "WARNING", "ERROR")] == ["WARNING", "ERROR", None]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, Log, Static
+from textual.widgets import ContentSwitcher, Input, Log, Static
 
 from mwaa_tui.core.format import clock_time
-from mwaa_tui.core.logstate import Interleaver
+from mwaa_tui.core.logstate import Interleaver, RingBuffer
+from mwaa_tui.core.logview import LogFilter, compile_matcher, next_threshold, shown
 from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
 
 TAGS = {
@@ -79,13 +82,21 @@ def format_event(event: LogEvent, *, tag: bool, utc: bool = True) -> list[str]:
 
 
 class ComponentLog(Vertical):
-    """One component's tail, or its disabled state."""
+    """One component's tail (or the merged one), or its disabled state.
+
+    Every event is kept in a ring buffer so a new filter can redraw the view; while
+    paused, new events wait and are counted.
+    """
 
     def __init__(self, view: str, capacity: int, **kwargs: object) -> None:
         super().__init__(id=f"log-{view}", **kwargs)  # type: ignore[arg-type]
         self.view = view
         self.capacity = capacity
-        self._pending: list[str] = []
+        self.events: RingBuffer[LogEvent] = RingBuffer(capacity)
+        self._pending: list[LogEvent] = []
+        self.paused = False
+        self.filter = LogFilter()
+        self._matcher: Callable[[str], bool] | None = None
 
     def compose(self) -> ComposeResult:
         log = Log(highlight=True, max_lines=self.capacity, id=f"log-view-{self.view}")
@@ -107,17 +118,79 @@ class ComponentLog(Vertical):
         else:
             state.display = False
 
-    def queue(self, lines: Iterable[str]) -> None:
-        self._pending.extend(lines)
+    def _lines(self, events: Iterable[LogEvent]) -> list[str]:
+        tag = self.view == "All"
+        return [
+            line
+            for e in events
+            if shown(e, self.filter, self._matcher)
+            for line in format_event(e, tag=tag)
+        ]
+
+    def queue(self, events: Iterable[LogEvent]) -> None:
+        events = list(events)
+        self.events.extend(events)
+        self._pending.extend(events)
+
+    @property
+    def waiting(self) -> int:
+        """Events that arrived while paused and pass the filter."""
+        return sum(1 for e in self._pending if shown(e, self.filter, self._matcher))
 
     def flush(self) -> None:
-        if self._pending:
+        if self._pending and not self.paused:
             batch, self._pending = self._pending, []
-            self.query_one(Log).write_lines(batch)
+            lines = self._lines(batch)
+            if lines:
+                self.query_one(Log).write_lines(lines)
+
+    def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
+        self.filter, self._matcher = flt, matcher
+        self._redraw()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if not paused:
+            self.flush()
+            self.query_one(Log).scroll_end(animate=False)
+
+    def _redraw(self) -> None:
+        log = self.query_one(Log)
+        log.clear()
+        held = {id(e) for e in self._pending} if self.paused else set()
+        lines = self._lines(e for e in self.events if id(e) not in held)
+        if not self.paused:
+            self._pending = []
+        log.write_lines(lines)
 
 
 class LogPanes(Vertical):
     """The switcher of log views and the coalescing of writes."""
+
+    BINDINGS = [
+        Binding(
+            "p",
+            "pause",
+            "Pause",
+            id="logs.pause",
+            tooltip="Pause the tail (new lines are counted); again to follow from the end",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="logs.filter",
+            tooltip="Show only lines containing text (re:PATTERN for a regular expression)",
+        ),
+        Binding(
+            "L",
+            "level",
+            "Level",
+            id="logs.level",
+            tooltip="Cycle the level threshold: all, WARNING and above, ERROR and above",
+        ),
+        Binding("c", "clear", "Clear", id="logs.clear", tooltip="Clear the filter and threshold"),
+    ]
 
     def __init__(self, capacity: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -125,13 +198,19 @@ class LogPanes(Vertical):
         self.current = "All"
         self.configs: dict[str, LogConfig] = {}
         self.interleaver = Interleaver()
+        self.filter = LogFilter()
+        self.paused = False
 
     def compose(self) -> ComposeResult:
+        yield Input(placeholder="text, or re:PATTERN; Enter applies, Esc cancels", id="log-filter")
         with ContentSwitcher(initial="log-All"):
             for view in VIEWS:
                 yield ComponentLog(view, self.capacity)
+        yield Static("", id="log-status")
 
     def on_mount(self) -> None:
+        self.query_one("#log-filter", Input).display = False
+        self.query_one("#log-status", Static).display = False
         # Coalesce writes: repaints, not log volume, decide what crosses a slow link.
         self.set_interval(1.0, self.flush)
         for view in VIEWS[1:]:
@@ -155,13 +234,70 @@ class LogPanes(Vertical):
         )
 
     def add(self, batch: LogBatch) -> None:
-        own = self.query_one(f"#log-{batch.component}", ComponentLog)
-        for event in batch.events:
-            own.queue(format_event(event, tag=False))
-        merged = self.query_one("#log-All", ComponentLog)
-        for event in self.interleaver.add(batch.component, batch.events, batch.polled_to):
-            merged.queue(format_event(event, tag=True))
+        self.query_one(f"#log-{batch.component}", ComponentLog).queue(batch.events)
+        merged = self.interleaver.add(batch.component, batch.events, batch.polled_to)
+        self.query_one("#log-All", ComponentLog).queue(merged)
 
     def flush(self) -> None:
         for pane in self.query(ComponentLog):
             pane.flush()
+        if self.paused:
+            self._status()
+
+    def views(self) -> list[ComponentLog]:
+        return list(self.query(ComponentLog))
+
+    def _status(self) -> None:
+        status = self.query_one("#log-status", Static)
+        parts = []
+        if self.paused:
+            waiting = self.query_one(f"#log-{self.current}", ComponentLog).waiting
+            parts.append(f"PAUSED · {waiting} new · p follows")
+        if self.filter.describe():
+            parts.append(f"showing {self.filter.describe()} · c clears")
+        status.update(Text("   ".join(parts), style="bold yellow" if self.paused else "bold"))
+        status.display = bool(parts)
+
+    def apply_filter(self, flt: LogFilter) -> str:
+        """Filter every view; returns an error message for an invalid pattern."""
+        matcher, error = compile_matcher(flt.text)
+        if error:
+            return error
+        self.filter = flt
+        for view in self.views():
+            view.set_filter(flt, matcher)
+        self._status()
+        return ""
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        for view in self.views():
+            view.set_paused(self.paused)
+        self._status()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#log-filter", Input)
+        box.value = self.filter.text
+        box.display = True
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.display = False
+        self.current_log().focus()
+        error = self.apply_filter(LogFilter(event.value.strip(), self.filter.level))
+        if error:
+            self.notify(error, title="Filter", severity="error", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        box = self.query_one("#log-filter", Input)
+        if event.key == "escape" and box.has_focus:
+            box.display = False
+            self.current_log().focus()
+            event.stop()
+
+    def action_level(self) -> None:
+        self.apply_filter(LogFilter(self.filter.text, next_threshold(self.filter.level)))
+
+    def action_clear(self) -> None:
+        self.apply_filter(LogFilter())
