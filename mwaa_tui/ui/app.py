@@ -590,18 +590,21 @@ class MwaaApp(App[int]):
             self.main.query_one(TrailPane).older_loaded()
             self.notify(exc.info.describe(), title="CloudTrail", severity="error", markup=False)
 
-    def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
-        event = message.event
+    def on_log_panes_save(self, message: LogPanes.Save) -> None:
+        name = f"logs-{self.environment or 'mwaa'}-{message.view}-{int(self.clock())}.log"
+        self._save(name, message.text)
+
+    def _save(self, name: str, text: str) -> None:
         try:
-            path = save_private(
-                self.config.save_dir,
-                f"cloudtrail-{event.name}-{event.event_id}.json",
-                event.raw + "\n",
-            )
+            path = save_private(self.config.save_dir, name, text)
         except OSError as exc:
             self.notify(f"could not save: {exc}", title="Save", severity="error", markup=False)
             return
         self.notify(f"saved to {path}", title="Save", markup=False, timeout=8)
+
+    def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
+        event = message.event
+        self._save(f"cloudtrail-{event.name}-{event.event_id}.json", event.raw + "\n")
 
     def on_trail_detail_show_logs(self, message: TrailDetail.ShowLogs) -> None:
         event = message.event

@@ -253,3 +253,27 @@ async def test_pause_counts_new_lines_and_filters_combine_with_the_level(
         assert all(" INFO " not in ln for ln in log_lines(app, "Scheduler"))
         await pilot.press("c")
         assert any(" INFO " in ln for ln in log_lines(app, "Scheduler"))
+
+
+async def test_saving_a_log_view_and_switching_to_local_time(
+    demo: Simulator, aws_settings: AwsSettings, tmp_path
+) -> None:
+    import stat
+
+    app = make_app(aws_settings, save_dir=tmp_path / "saved")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_until(pilot, lambda: len(log_lines(app, "Worker")) > 2, what="worker lines")
+        await pilot.press("6")
+        app.main.query_one("#log-view-Worker").focus()
+        await pilot.press("s")
+        await wait_until(
+            pilot,
+            lambda: any((tmp_path / "saved").glob("logs-demo-Worker-*.log")),
+            what="saved file",
+        )
+        saved = next((tmp_path / "saved").glob("logs-demo-Worker-*.log"))
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        body = saved.read_text().splitlines()
+        assert body and all(" Worker worker_" in line for line in body)
+        await pilot.press("T")
+        assert "times are local" in screen_text(app)

@@ -11,9 +11,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, Log, Static
 
-from mwaa_tui.core.format import clock_time
+from mwaa_tui.core.format import clock_time, stamp
 from mwaa_tui.core.logstate import Interleaver, RingBuffer
 from mwaa_tui.core.logview import LogFilter, compile_matcher, next_threshold, shown
 from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
@@ -96,7 +97,8 @@ class ComponentLog(Vertical):
         self._pending: list[LogEvent] = []
         self.paused = False
         self.filter = LogFilter()
-        self._matcher: Callable[[str], bool] | None = None
+        self.matcher: Callable[[str], bool] | None = None
+        self.utc = True
 
     def compose(self) -> ComposeResult:
         log = Log(highlight=True, max_lines=self.capacity, id=f"log-view-{self.view}")
@@ -123,8 +125,8 @@ class ComponentLog(Vertical):
         return [
             line
             for e in events
-            if shown(e, self.filter, self._matcher)
-            for line in format_event(e, tag=tag)
+            if shown(e, self.filter, self.matcher)
+            for line in format_event(e, tag=tag, utc=self.utc)
         ]
 
     def queue(self, events: Iterable[LogEvent]) -> None:
@@ -135,7 +137,7 @@ class ComponentLog(Vertical):
     @property
     def waiting(self) -> int:
         """Events that arrived while paused and pass the filter."""
-        return sum(1 for e in self._pending if shown(e, self.filter, self._matcher))
+        return sum(1 for e in self._pending if shown(e, self.filter, self.matcher))
 
     def flush(self) -> None:
         if self._pending and not self.paused:
@@ -145,8 +147,8 @@ class ComponentLog(Vertical):
                 self.query_one(Log).write_lines(lines)
 
     def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
-        self.filter, self._matcher = flt, matcher
-        self._redraw()
+        self.filter, self.matcher = flt, matcher
+        self.redraw()
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -154,7 +156,7 @@ class ComponentLog(Vertical):
             self.flush()
             self.query_one(Log).scroll_end(animate=False)
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         log = self.query_one(Log)
         log.clear()
         held = {id(e) for e in self._pending} if self.paused else set()
@@ -190,7 +192,25 @@ class LogPanes(Vertical):
             tooltip="Cycle the level threshold: all, WARNING and above, ERROR and above",
         ),
         Binding("c", "clear", "Clear", id="logs.clear", tooltip="Clear the filter and threshold"),
+        Binding(
+            "s",
+            "save",
+            "Save",
+            id="logs.save",
+            tooltip="Save this view's buffer (as filtered) to a private file",
+        ),
+        Binding(
+            "T", "clock", "UTC/local", id="logs.clock", tooltip="Show times in UTC or local time"
+        ),
     ]
+
+    class Save(Message):
+        """Save these lines of one view."""
+
+        def __init__(self, view: str, text: str) -> None:
+            super().__init__()
+            self.view = view
+            self.text = text
 
     def __init__(self, capacity: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -255,6 +275,9 @@ class LogPanes(Vertical):
             parts.append(f"PAUSED · {waiting} new · p follows")
         if self.filter.describe():
             parts.append(f"showing {self.filter.describe()} · c clears")
+        views = self.views()
+        if views and not views[0].utc:
+            parts.append("times are local (T: UTC)")
         status.update(Text("   ".join(parts), style="bold yellow" if self.paused else "bold"))
         status.display = bool(parts)
 
@@ -301,3 +324,19 @@ class LogPanes(Vertical):
 
     def action_clear(self) -> None:
         self.apply_filter(LogFilter())
+
+    def action_save(self) -> None:
+        view = self.query_one(f"#log-{self.current}", ComponentLog)
+        lines = [
+            f"{stamp(e.timestamp / 1000)} {e.component} {e.stream} {line}"
+            for e in view.events
+            if shown(e, self.filter, view.matcher)
+            for line in e.message.split("\n")
+        ]
+        self.post_message(self.Save(self.current, "\n".join(lines) + "\n"))
+
+    def action_clock(self) -> None:
+        for view in self.views():
+            view.utc = not view.utc
+            view.redraw()
+        self._status()
