@@ -8,7 +8,6 @@ from collections import Counter, deque
 from mwaa_tui.core.cost import estimate
 from mwaa_tui.core.snapshots import CallRecord, CallSummary
 
-OUTCOMES = ("ok", "throttled", "denied", "error")
 COST_WARMUP = 180.0
 """Seconds of calls before the cost per hour is estimated."""
 

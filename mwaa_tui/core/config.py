@@ -9,17 +9,6 @@ from mwaa_tui.core.catalogue import DiscoveredSeries, Panel
 from mwaa_tui.core.sanitize import sanitize
 
 STATS = frozenset({"Average", "Sum", "Minimum", "Maximum", "SampleCount"})
-EXAMPLE = """\
-[[panel]]
-name = "Ingest queue"        # the label
-namespace = "MyCompany/Ingest"
-metric = "QueueDepth"
-dimensions = { Queue = "orders" }
-stat = "Maximum"             # Average, Sum, Minimum, Maximum or SampleCount
-unit = "Count"               # optional
-
-alarms = ["shared-airflow-db-cpu"]  # listed even if their metrics lack Environment=<env>
-"""
 
 
 def parse_alarm_names(data: Mapping[str, Any]) -> tuple[list[str], list[str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +149,3 @@ def page(items: list[Any], token: str | None, size: int, salt: str) -> tuple[lis
 
 class InvalidToken(Exception):
     pass
-
-
-def names(items: Iterable[dict[str, Any]], key: str) -> list[str]:
-    return [str(i[key]) for i in items]

@@ -571,24 +571,27 @@ class MwaaApp(App[int]):
                 MaxRecords=50,
             )
         except AwsError as exc:
-            self.notify(exc.info.describe(), title="Alarm history", severity="error", markup=False)
+            self._failed(exc, "Alarm history")
             return
         self.push_screen(AlarmHistory(name, list(resp.get("AlarmHistoryItems") or ())))
 
+    def _failed(self, exc: AwsError, title: str) -> None:
+        """A one-off request the user made failed: say why, in plain words."""
+        self.notify(exc.info.describe(), title=title, severity="error", markup=False)
+
     def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
         entry = self.pollers.get("cloudtrail")
-        if entry is None:
+        if entry is None or not isinstance(entry[0], TrailPoller):
+            self.main.query_one(TrailPane).older_loaded()
             return
-        poller = entry[0]
-        assert isinstance(poller, TrailPoller)
-        self.run_worker(self._load_older(poller), group="trail-older", exclusive=True)
+        self.run_worker(self._load_older(entry[0]), group="trail-older", exclusive=True)
 
     async def _load_older(self, poller: TrailPoller) -> None:
         try:
             await poller.load_older(self._emit)
         except AwsError as exc:
             self.main.query_one(TrailPane).older_loaded()
-            self.notify(exc.info.describe(), title="CloudTrail", severity="error", markup=False)
+            self._failed(exc, "CloudTrail")
 
     def on_log_panes_save(self, message: LogPanes.Save) -> None:
         name = f"logs-{self.environment or 'mwaa'}-{message.view}-{int(self.clock())}.log"
@@ -632,7 +635,7 @@ class MwaaApp(App[int]):
                 redact=self.config.redact,
             )
         except AwsError as exc:
-            self.notify(exc.info.describe(), title="Logs", severity="error", markup=False)
+            self._failed(exc, "Logs")
             return
         self.push_screen(LogWindow(title, start, end, events))
 
