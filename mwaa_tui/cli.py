@@ -26,6 +26,8 @@ examples:
   mwaa-tui --env prod --region eu-west-1 --profile oncall
   mwaa-tui --env prod --endpoint-url http://127.0.0.1:4566
   mwaa-tui sandbox --port 4566             run the sandbox alone for any AWS client
+  mwaa-tui logs --env prod --component Worker --since 1h --filter ERROR
+                                           print log lines to stdout (see: mwaa-tui logs -h)
 
 keys: q quit, ? all keys, 1-6 log views, z zoom, r refresh, Tab next pane.
 Endpoints can also come from AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>
@@ -122,6 +124,71 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+LOGS_EXAMPLES = """\
+examples:
+  mwaa-tui logs --env prod --since 1h                     every component, last hour, in order
+  mwaa-tui logs --env prod -c Worker -c Scheduler --follow
+  mwaa-tui logs --env prod -c Task --filter 're:Task failed|Traceback' --fields time,stream
+  mwaa-tui logs --env prod --since 2h --json | jq -r 'select(.level=="ERROR") | .message'
+  mwaa-tui logs --demo --follow                           the demo environment
+
+Same polling, dedupe, ordering and redaction as the screen. Exits 0 when the reader goes
+away (e.g. `| head`), 130 on Ctrl-C.
+"""
+
+
+def build_logs_parser() -> argparse.ArgumentParser:
+    from mwaa_tui.core.snapshots import COMPONENTS
+
+    p = argparse.ArgumentParser(
+        prog=f"{PROG} logs",
+        description="Print an environment's CloudWatch log lines to stdout, oldest first.",
+        epilog=LOGS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--env", metavar="NAME", help="MWAA environment (default: the only one)")
+    p.add_argument("--region", metavar="R", help="AWS region")
+    p.add_argument("--profile", metavar="P", help="named profile from ~/.aws/config")
+    p.add_argument("--endpoint-url", metavar="URL", help="send every call to this endpoint")
+    p.add_argument(
+        "-c",
+        "--component",
+        action="append",
+        choices=[*COMPONENTS, "all"],
+        metavar="NAME",
+        help=f"{', '.join(COMPONENTS)} or all (repeatable; default: all)",
+    )
+    p.add_argument("--since", type=duration, default=600.0, metavar="DURATION", help="default: 10m")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
+    p.add_argument(
+        "--filter", default="", metavar="TEXT", help="only lines containing TEXT (or re:PATTERN)"
+    )
+    p.add_argument(
+        "--level",
+        choices=["WARNING", "ERROR"],
+        help="only lines at this level or above (lines without a level pass)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per event")
+    p.add_argument(
+        "--fields",
+        default="time,component",
+        metavar="LIST",
+        help="what precedes each message: time, component, stream, comma-separated, "
+        "or '' for the bare message (default: time,component)",
+    )
+    p.add_argument(
+        "--interval",
+        type=duration,
+        default=3.0,
+        metavar="DURATION",
+        help="seconds between polls with --follow (default: 3s)",
+    )
+    p.add_argument("--no-redact", action="store_true", help="print secrets as they are")
+    p.add_argument("--demo", action="store_true", help="read the demo sandbox's environment")
+    p.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
+    return p
+
+
 def build_sandbox_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=f"{PROG} sandbox",
@@ -176,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args_list[:1] == ["sandbox"]:
             return run_sandbox(build_sandbox_parser().parse_args(args_list[1:]))
+        if args_list[:1] == ["logs"]:
+            return run_logs(build_logs_parser().parse_args(args_list[1:]))
         return run_monitor(build_parser().parse_args(args_list))
     except (CliError, ConfigError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -199,6 +268,78 @@ def _import_sandbox() -> Any:
     return sandbox, simulator
 
 
+def _start_demo(args: argparse.Namespace) -> tuple[AwsSettings, Any, Any]:
+    """The in-process sandbox and simulation; returns settings, sandbox and stop event."""
+    sandbox_mod, simulator_mod = _import_sandbox()
+    from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
+
+    sandbox = sandbox_mod.Sandbox().start()
+    sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
+    sim.setup(time.time())
+    stop_simulation = sim.start_thread()
+    settings = AwsSettings(
+        region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+    )
+    return settings, sandbox, stop_simulation
+
+
+def run_logs(args: argparse.Namespace) -> int:
+    from mwaa_tui.core.logview import LogFilter, compile_matcher
+    from mwaa_tui.core.snapshots import COMPONENTS
+    from mwaa_tui.plain import FIELDS, PlainOptions, run_plain
+
+    fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
+    unknown = [f for f in fields if f not in FIELDS]
+    if unknown:
+        raise CliError(f"--fields: unknown {', '.join(unknown)}; use {', '.join(FIELDS)}")
+    _, problem = compile_matcher(args.filter)
+    if problem:
+        raise CliError(f"--filter: {problem}")
+    wanted = args.component or ["all"]
+    components = COMPONENTS if "all" in wanted else tuple(dict.fromkeys(wanted))
+    options = PlainOptions(
+        components=tuple(components),
+        since_seconds=args.since,
+        follow=args.follow,
+        filter=LogFilter(args.filter, args.level),
+        as_json=args.json,
+        fields=fields,
+        redact=not args.no_redact,
+        interval=args.interval,
+    )
+    sandbox = stop_simulation = None
+    if args.demo:
+        settings, sandbox, stop_simulation = _start_demo(args)
+        env_name: str | None = args.env or "demo"
+    else:
+        settings = AwsSettings(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        env_name = args.env
+    try:
+        snapshot, choices, region = asyncio.run(preflight(settings, env_name))
+        if snapshot is None:
+            raise CliError(f"several environments in {region}: pass --env ({', '.join(choices)})")
+        code = asyncio.run(run_plain(settings, snapshot, options))
+    finally:
+        if stop_simulation is not None:
+            stop_simulation.set()
+        if sandbox is not None:
+            sandbox.stop()
+    _quiet_closed_stdout()
+    return code
+
+
+def _quiet_closed_stdout() -> None:
+    """After the reader went away, flushing stdout at exit would raise again: point it at
+    /dev/null instead."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def run_monitor(args: argparse.Namespace) -> int:
     if args.debug_log:
         from mwaa_tui import debuglog
@@ -207,16 +348,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     sandbox = stop_simulation = None
     where = note = ""
     if args.demo:
-        sandbox_mod, simulator_mod = _import_sandbox()
-        from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
-
-        sandbox = sandbox_mod.Sandbox().start()
-        sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
-        sim.setup(time.time())
-        stop_simulation = sim.start_thread()
-        settings = AwsSettings(
-            region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
-        )
+        settings, sandbox, stop_simulation = _start_demo(args)
         where = " · sandbox"
         note = f"sandbox {sandbox.url}"
         env_name: str | None = args.env or "demo"

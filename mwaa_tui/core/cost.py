@@ -22,6 +22,8 @@ from mwaa_tui.core.snapshots import CallRecord
 
 USD_PER_METRIC_REQUESTED = 0.01 / 1000
 USD_PER_CLOUDWATCH_REQUEST = 0.01 / 1000
+USD_PER_GB_SCANNED = 0.005
+"""Logs Insights, charged on each query's `bytesScanned`."""
 PER_METRIC_OPERATIONS = frozenset({"GetMetricData"})
 PER_REQUEST_OPERATIONS = frozenset({"ListMetrics", "DescribeAlarms", "DescribeAlarmHistory"})
 
@@ -45,3 +47,8 @@ def estimate(records: Iterable[CallRecord], seconds: float) -> CostEstimate:
     scale = 3600.0 / max(seconds, 1.0)
     usd = metrics * USD_PER_METRIC_REQUESTED + requests * USD_PER_CLOUDWATCH_REQUEST
     return CostEstimate(metrics * scale, requests * scale, usd * scale)
+
+
+def insights_cost(bytes_scanned: int) -> float:
+    """USD for one Logs Insights query that scanned this many bytes."""
+    return bytes_scanned / 1e9 * USD_PER_GB_SCANNED

@@ -96,3 +96,26 @@ def parse_duration(text: str) -> float:
     if seconds <= 0:
         raise ValueError(f"{text!r} is not a positive duration")
     return seconds
+
+
+def ingestion_delay(timestamp_ms: int, ingestion_ms: int) -> str:
+    """How long CloudWatch took to ingest an event after its timestamp."""
+    if not ingestion_ms or not timestamp_ms:
+        return "unknown"
+    delay = (ingestion_ms - timestamp_ms) / 1000
+    if delay < 0:
+        return f"ingested {-delay:.1f} s before its timestamp (clock skew)"
+    if delay < 60:
+        return f"{delay:.1f} s"
+    if delay < 3600:
+        return f"{delay / 60:.1f} min"
+    return f"{delay / 3600:.1f} h"
+
+
+def human_bytes(n: float) -> str:
+    """`1.2 MB`: decimal units, as AWS bills them."""
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"

@@ -50,3 +50,40 @@ def next_threshold(level: str | None) -> str | None:
     return (
         THRESHOLDS[(THRESHOLDS.index(level) + 1) % len(THRESHOLDS)] if level in THRESHOLDS else None
     )
+
+
+def compile_search(text: str) -> tuple[re.Pattern[str] | None, str]:
+    """A pattern that finds `text` (case-insensitive substring, or a regex after `re:`)."""
+    if not text:
+        return None, ""
+    if text.startswith("re:"):
+        try:
+            return re.compile(text[3:], re.IGNORECASE), ""
+        except re.error as exc:
+            return None, f"not a valid regular expression: {exc}"
+    return re.compile(re.escape(text), re.IGNORECASE), ""
+
+
+def insights_query(text: str, limit: int = 1000) -> str:
+    """A Logs Insights query for lines containing `text` (or `re:PATTERN`), newest first."""
+    pattern = text[3:] if text.startswith("re:") else re.escape(text)
+    pattern = pattern.replace("/", r"\/")
+    return (
+        "fields @timestamp, @message, @logStream, @log"
+        f" | filter @message like /(?i){pattern}/"
+        f" | sort @timestamp desc | limit {limit}"
+    )
+
+
+def insights_timestamp(value: str) -> int:
+    """Epoch ms from an Insights `@timestamp` (`2026-11-25 10:00:00.123`, UTC); 0 if unreadable."""
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.strptime(value.strip()[:23], "%Y-%m-%d %H:%M:%S.%f")
+    except ValueError:
+        try:
+            parsed = datetime.strptime(value.strip()[:19], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return 0
+    return int(parsed.replace(tzinfo=UTC).timestamp() * 1000)

@@ -132,6 +132,22 @@ class LogEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryProgress:
+    """Where a Logs Insights query stands, and its rows once it completes."""
+
+    status: str
+    """Scheduled, Running, Complete, Failed, Cancelled, Timeout or Unknown."""
+    records_matched: int = 0
+    records_scanned: int = 0
+    bytes_scanned: int = 0
+    events: tuple[LogEvent, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status not in ("Scheduled", "Running")
+
+
+@dataclass(frozen=True, slots=True)
 class LogBatch:
     """New events for one component, oldest first."""
 

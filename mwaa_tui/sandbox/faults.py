@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 SERVICE_ALIASES = {
@@ -40,6 +41,9 @@ class Faults:
     """Share of calls per service whose connection is closed without an answer."""
     latency: float = 0.0
     """Seconds added to every call."""
+    stuck_tokens: bool = False
+    """FilterLogEvents answers every page with one nextToken that never changes, as
+    CloudWatch Logs sometimes does; a client that trusts it loops forever."""
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -49,6 +53,8 @@ class Faults:
         self.drop = {signing_name(k): v for k, v in self.drop.items()}
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
+        self.injected: Counter[str] = Counter()
+        """How many calls got each fault."""
 
     def decide(self, service: str) -> str | None:
         """'deny', 'expire', 'throttle', 'drop' or None for one call to `service` (a signing name).
@@ -66,10 +72,12 @@ class Faults:
             return None
         with self._lock:
             roll = self._rng.random()
-        if roll < throttle:
-            return "throttle"
-        if roll > 1.0 - drop:
-            return "drop"
+            if roll < throttle:
+                self.injected["throttle"] += 1
+                return "throttle"
+            if roll > 1.0 - drop:
+                self.injected["drop"] += 1
+                return "drop"
         return None
 
     def clear(self) -> None:
@@ -78,6 +86,8 @@ class Faults:
         self.expire.clear()
         self.drop.clear()
         self.latency = 0.0
+        self.stuck_tokens = False
+        self.injected.clear()
 
 
 def parse_share(spec: str) -> tuple[str, float]:

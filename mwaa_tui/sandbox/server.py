@@ -30,6 +30,7 @@ from mwaa_tui.sandbox import protocol
 from mwaa_tui.sandbox.composite import CompositeAlarm, evaluate_rule
 from mwaa_tui.sandbox.evaluator import AlarmEvaluator
 from mwaa_tui.sandbox.faults import Faults
+from mwaa_tui.sandbox.insights import Insights, QueryError
 from mwaa_tui.sandbox.metric_data import get_metric_data
 from mwaa_tui.sandbox.protocol import Call, Reply
 from mwaa_tui.sandbox.stores import (
@@ -40,6 +41,7 @@ from mwaa_tui.sandbox.stores import (
     TrailStore,
 )
 
+STUCK_TOKEN = "sandbox-stuck-token"
 DEMO_CREDENTIALS = ("AKIASANDBOXDEMO00000", "sandbox-secret-not-a-real-key")
 
 
@@ -78,12 +80,17 @@ class Sandbox:
         self._stop = threading.Event()
         self._evaluate_every = evaluate_every
         self.composites: dict[str, CompositeAlarm] = {}
+        self.insights = Insights(clock)
+        """Logs Insights queries; `insights.duration` is how long each one runs."""
         self._handlers: dict[tuple[str, str], Callable[[Call], Reply]] = {
             ("airflow", "ListEnvironments"): self._list_environments,
             ("airflow", "GetEnvironment"): self._get_environment,
             ("cloudtrail", "LookupEvents"): self._lookup_events,
             ("monitoring", "DescribeAlarmHistory"): self._describe_alarm_history,
             ("monitoring", "GetMetricData"): self._get_metric_data,
+            ("logs", "StartQuery"): self._start_query,
+            ("logs", "GetQueryResults"): self._get_query_results,
+            ("logs", "StopQuery"): self._stop_query,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -143,6 +150,7 @@ class Sandbox:
             self.trail.clear()
             self.composites.clear()
             self.evaluator.clear()
+            self.insights.queries.clear()
         self.faults.clear()
         with self._count_lock:
             self.requests.clear()
@@ -251,6 +259,31 @@ class Sandbox:
         start_response(captured["status"], captured["headers"])
         return [body]
 
+    def _stuck_token(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], call: Call
+    ) -> Iterable[bytes]:
+        """The first page from moto, then the same token with empty pages for ever."""
+        if call.params().get("nextToken") == STUCK_TOKEN:
+            reply = protocol.ok(call, {"events": [], "nextToken": STUCK_TOKEN})
+            start_response(f"{reply.status} OK", list(reply.headers))
+            return [reply.body]
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
+            captured["status"], captured["headers"] = status, headers
+
+        environ["wsgi.input"] = io.BytesIO(call.body)
+        with self.lock:
+            body = b"".join(self._moto(environ, capture))
+        if not captured["status"].startswith("200"):
+            start_response(captured["status"], captured["headers"])
+            return [body]
+        payload = json.loads(body)
+        payload["nextToken"] = STUCK_TOKEN
+        reply = protocol.ok(call, payload)
+        start_response(captured["status"], list(reply.headers))
+        return [reply.body]
+
     # -- WSGI --------------------------------------------------------------------------------
 
     def __call__(
@@ -290,6 +323,8 @@ class Sandbox:
             reply = handler(call) if handler else None
         if reply is None and (call.service, call.operation) == ("monitoring", "DescribeAlarms"):
             return self._describe_alarms(environ, start_response, call)
+        if reply is None and self.faults.stuck_tokens and call.operation == "FilterLogEvents":
+            return self._stuck_token(environ, start_response, call)
         if reply is None:
             environ["wsgi.input"] = io.BytesIO(body)
             with self.lock:
@@ -342,6 +377,47 @@ class Sandbox:
         with self.lock:
             datums = list(self.cloudwatch.metric_data)
         return protocol.ok(call, get_metric_data(datums, call.params()))
+
+    def _start_query(self, call: Call) -> Reply:
+        params = call.params()
+        names = list(params.get("logGroupNames") or [])
+        if params.get("logGroupName"):
+            names.append(params["logGroupName"])
+        if not names or "startTime" not in params or "endTime" not in params:
+            return protocol.error(
+                call,
+                "InvalidParameterException",
+                "logGroupNames, startTime and endTime are required",
+            )
+        with self.lock:
+            missing = [n for n in names if n not in self.logs.groups]
+            if missing:
+                return protocol.error(
+                    call, "ResourceNotFoundException", f"Log group '{missing[0]}' does not exist"
+                )
+            events = [
+                (name, stream.log_stream_name, e)
+                for name in names
+                for stream in list(self.logs.groups[name].streams.values())
+                for e in list(stream.events)
+            ]
+        try:
+            query = self.insights.start(names, events, params)
+        except QueryError as exc:
+            return protocol.error(call, "MalformedQueryException", str(exc))
+        return protocol.ok(call, {"queryId": query.query_id})
+
+    def _get_query_results(self, call: Call) -> Reply:
+        result = self.insights.results(str(call.params().get("queryId", "")))
+        if result is None:
+            return protocol.error(call, "ResourceNotFoundException", "Query does not exist")
+        return protocol.ok(call, result)
+
+    def _stop_query(self, call: Call) -> Reply:
+        query_id = str(call.params().get("queryId", ""))
+        if query_id not in self.insights.queries:
+            return protocol.error(call, "ResourceNotFoundException", "Query does not exist")
+        return protocol.ok(call, {"success": self.insights.stop(query_id)})
 
     def _describe_alarm_history(self, call: Call) -> Reply:
         params = call.params()

@@ -65,6 +65,9 @@ class Simulator:
         self.t = 0.0
         self.origin = 0.0
         self.attempts: list[Attempt] = []
+        self._tries: dict[tuple[str, str, str], int] = {}
+        """Attempts started per (DAG, run, task): stream names must stay unique."""
+        self._failed: dict[tuple[str, str, str], bool] = {}
         self._minute: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[int, Any]] = {}
         self._streams: dict[tuple[str, str], LogStream] = {}
         self._boot = 0
@@ -433,11 +436,24 @@ class Simulator:
             dag = r.choice([d for d in text.DAGS if d != "s3_ingest"])
             task = r.choice(text.DAGS[dag])
         fails = failing and task == "wait_for_file"
-        attempt = r.randint(1, 3) if fails else 1
+        run = text.run_id(t)
+        key = (dag, run, task)
+        tries = self._tries.get(key, 0)
+        # One attempt at a time per task instance; a success, or a third failure, ends it.
+        if tries >= 3 or any((a.dag, a.run, a.task) == key for a in self.attempts):
+            return
+        if tries and not self._failed.get(key, False):
+            return
+        if len(self._tries) > 500:
+            self._tries = {k: v for k, v in self._tries.items() if k[1] == run}
+            self._failed = {k: v for k, v in self._failed.items() if k[1] == run}
+        attempt = tries + 1
+        self._tries[key] = attempt
+        self._failed[key] = fails
         a = Attempt(
             dag,
             task,
-            text.run_id(t),
+            run,
             attempt,
             text.task_lines(r, dag, task, attempt, fails, t),
             fails,

@@ -25,7 +25,7 @@ from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
 from mwaa_tui.core.catalogue import DiscoveredSeries
-from mwaa_tui.core.format import health_line
+from mwaa_tui.core.format import health_line, parse_duration
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
     AlarmsSnapshot,
@@ -49,20 +49,32 @@ from mwaa_tui.ui.messages import PollerUpdate
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
 from mwaa_tui.ui.screens.help import HelpScreen
+from mwaa_tui.ui.screens.insights import InsightsSearch
+from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.log_window import LogWindow
-from mwaa_tui.ui.screens.picker import EnvironmentPicker
+from mwaa_tui.ui.screens.picker import ChoicePicker, EnvironmentPicker
+from mwaa_tui.ui.screens.task_logs import TaskBrowser
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
+from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
 PANES = ("logs", "metrics", "alarms", "trail")
+BACKFILLS = (
+    ("1m", 60.0),
+    ("10m", 600.0),
+    ("30m", 1800.0),
+    ("1h", 3600.0),
+    ("6h", 21600.0),
+    ("24h", 86400.0),
+)
 PANE_NAMES = {
-    "Log": "log view",
+    "LogView": "log view",
     "MetricsPanel": "metrics",
     "AlarmTable": "alarms",
     "TrailTable": "CloudTrail",
@@ -169,6 +181,8 @@ class MwaaApp(App[int]):
         self._timed_all = False
         self._ticks = 0
         self._subtitles: dict[str | None, tuple[str, str]] = {}
+        self.since_seconds = config.since_seconds
+        """How far back the log tail starts; `b` changes it."""
 
     @property
     def main(self) -> Screen[Any]:
@@ -291,7 +305,7 @@ class MwaaApp(App[int]):
                     LogPoller(
                         self.gateway,
                         cfg,
-                        since_seconds=self.config.since_seconds,
+                        since_seconds=self.since_seconds,
                         redact=self.config.redact,
                         interval=self.config.intervals.logs,
                         clock=self.clock,
@@ -638,6 +652,55 @@ class MwaaApp(App[int]):
             self._failed(exc, "Logs")
             return
         self.push_screen(LogWindow(title, start, end, events))
+
+    def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
+        self.push_screen(LineDetail(message.event, message.text))
+
+    def on_log_panes_requested(self, message: LogPanes.Requested) -> None:
+        if message.what == "since":
+            choices = [
+                f"{label}{'  (now)' if secs == self.since_seconds else ''}"
+                for label, secs in BACKFILLS
+            ]
+            self.push_screen(
+                ChoicePicker("Start the tail how far back? (reloads every view)", choices),
+                self._since_picked,
+            )
+            return
+        if self.gateway is None or self.snapshot is None:
+            self.notify("waiting for the environment", markup=False)
+            return
+        if message.what == "tasks":
+            cfg = self.snapshot.log_config("Task")
+            if cfg is None or not cfg.enabled or not cfg.group_name:
+                self.notify("task logs are disabled in this environment", markup=False)
+                return
+            self.push_screen(
+                TaskBrowser(self.gateway, cfg.group_name, self.clock, redact=self.config.redact)
+            )
+        elif message.what == "insights":
+            configs = [
+                c
+                for c in self.snapshot.logging
+                if message.view == "All" or c.component == message.view
+            ]
+            self.push_screen(
+                InsightsSearch(
+                    self.gateway, configs, message.text, self.clock, redact=self.config.redact
+                )
+            )
+
+    def _since_picked(self, choice: str | None) -> None:
+        if not choice:
+            return
+        self.since_seconds = parse_duration(choice.split()[0])
+        panes = self.main.query_one(LogPanes)
+        panes.reset()
+        # New pollers for every component, starting from the new point.
+        self.log_configs.clear()
+        if self.snapshot is not None:
+            self._reconcile_logs(self.snapshot)
+        self.notify(f"log tail now starts {choice.split()[0]} back", timeout=3, markup=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, TrailTable):

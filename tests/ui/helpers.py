@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Log
-
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
+from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricRow
 from mwaa_tui.ui.widgets.trail import TrailTable
 
@@ -26,7 +25,7 @@ def header_text(app: MwaaApp) -> str:
 
 
 def log_lines(app: MwaaApp, view: str = "All") -> list[str]:
-    return list(app.query_one(f"#log-view-{view}", Log).lines)
+    return list(app.query_one(f"#log-view-{view}", LogView).lines)
 
 
 def alarm_names(app: MwaaApp) -> list[str]:

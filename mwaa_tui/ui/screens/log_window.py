@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.snapshots import LogEvent
 from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+from mwaa_tui.ui.widgets.logview import LogView
 
 
 class LogWindow(ModalScreen[None]):
@@ -33,13 +34,14 @@ class LogWindow(ModalScreen[None]):
                 style="dim",
             )
             yield Static(head)
-            log = Log(highlight=True, id="log-window-lines")
-            log.highlighter = LevelHighlighter()
-            yield log
+            yield LogView(highlighter=LevelHighlighter(), id="log-window-lines")
 
     def on_mount(self) -> None:
-        lines = [ln for e in self.events for ln in format_event(e, tag=True)]
-        log = self.query_one(Log)
-        log.write_lines(lines or ["no log lines in this window"])
+        rows = [(ln, e) for e in self.events for ln in format_event(e, tag=True)]
+        log = self.query_one(LogView)
+        if rows:
+            log.write_rows(rows)
+        else:
+            log.write_lines(["no log lines in this window"])
         log.scroll_home(animate=False)
         log.focus()

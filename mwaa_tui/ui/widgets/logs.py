@@ -12,12 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Input, Log, Static
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Input, Static
 
 from mwaa_tui.core.format import clock_time, stamp
 from mwaa_tui.core.logstate import Interleaver, RingBuffer
-from mwaa_tui.core.logview import LogFilter, compile_matcher, next_threshold, shown
+from mwaa_tui.core.logview import (
+    LogFilter,
+    compile_matcher,
+    compile_search,
+    next_threshold,
+    shown,
+)
 from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
+from mwaa_tui.ui.widgets.logview import LogView
 
 TAGS = {
     "All": "All",
@@ -30,6 +38,9 @@ TAGS = {
 TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
 VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
 CONTINUATION = "  │ "
+FLUSH_DELAY = 0.1
+"""Seconds between a batch arriving and the views drawing it: batches that arrive
+together are drawn in one repaint."""
 
 
 class LevelHighlighter(Highlighter):
@@ -101,10 +112,9 @@ class ComponentLog(Vertical):
         self.utc = True
 
     def compose(self) -> ComposeResult:
-        log = Log(highlight=True, max_lines=self.capacity, id=f"log-view-{self.view}")
-        log.highlighter = LevelHighlighter()
-        log.can_focus = True
-        yield log
+        yield LogView(
+            max_lines=self.capacity, highlighter=LevelHighlighter(), id=f"log-view-{self.view}"
+        )
         yield Static("", classes="log-state", id=f"log-state-{self.view}")
 
     def set_config(self, config: LogConfig | None) -> None:
@@ -120,10 +130,10 @@ class ComponentLog(Vertical):
         else:
             state.display = False
 
-    def _lines(self, events: Iterable[LogEvent]) -> list[str]:
+    def _lines(self, events: Iterable[LogEvent]) -> list[tuple[str, LogEvent]]:
         tag = self.view == "All"
         return [
-            line
+            (line, e)
             for e in events
             if shown(e, self.filter, self.matcher)
             for line in format_event(e, tag=tag, utc=self.utc)
@@ -144,7 +154,7 @@ class ComponentLog(Vertical):
             batch, self._pending = self._pending, []
             lines = self._lines(batch)
             if lines:
-                self.query_one(Log).write_lines(lines)
+                self.query_one(LogView).write_rows(lines)
 
     def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
         self.filter, self.matcher = flt, matcher
@@ -154,20 +164,26 @@ class ComponentLog(Vertical):
         self.paused = paused
         if not paused:
             self.flush()
-            self.query_one(Log).scroll_end(animate=False)
+            self.query_one(LogView).action_follow()
 
     def redraw(self) -> None:
-        log = self.query_one(Log)
+        log = self.query_one(LogView)
         log.clear()
         held = {id(e) for e in self._pending} if self.paused else set()
         lines = self._lines(e for e in self.events if id(e) not in held)
         if not self.paused:
             self._pending = []
-        log.write_lines(lines)
+        log.write_rows(lines)
+
+    def reset(self) -> None:
+        """Forget every event: a new backfill is on its way."""
+        self.events = RingBuffer(self.capacity)
+        self._pending = []
+        self.query_one(LogView).clear()
 
 
 class LogPanes(Vertical):
-    """The switcher of log views and the coalescing of writes."""
+    """The switcher of log views, their shared filter and search, and coalesced writes."""
 
     BINDINGS = [
         Binding(
@@ -185,22 +201,77 @@ class LogPanes(Vertical):
             tooltip="Show only lines containing text (re:PATTERN for a regular expression)",
         ),
         Binding(
+            "f",
+            "find",
+            "Find",
+            id="logs.find",
+            tooltip="Highlight text (or re:PATTERN) in this view and jump to the newest match",
+        ),
+        Binding(
+            "n", "find_next(True)", "Next", show=False, id="logs.next", tooltip="Next match (newer)"
+        ),
+        Binding(
+            "N",
+            "find_next(False)",
+            "Previous",
+            show=False,
+            id="logs.previous",
+            tooltip="Previous match (older)",
+        ),
+        Binding(
             "L",
             "level",
             "Level",
+            show=False,
             id="logs.level",
             tooltip="Cycle the level threshold: all, WARNING and above, ERROR and above",
         ),
-        Binding("c", "clear", "Clear", id="logs.clear", tooltip="Clear the filter and threshold"),
+        Binding(
+            "c",
+            "clear",
+            "Clear",
+            show=False,
+            id="logs.clear",
+            tooltip="Clear the filter, the threshold and the search",
+        ),
+        Binding(
+            "t",
+            "tasks",
+            "Tasks",
+            id="logs.tasks",
+            tooltip="Browse task logs by DAG, run, task and attempt",
+        ),
+        Binding(
+            "i",
+            "insights",
+            "Insights",
+            show=False,
+            id="logs.insights",
+            tooltip="Search further back than the buffer with a CloudWatch Logs Insights query",
+        ),
+        Binding(
+            "b",
+            "since",
+            "Backfill",
+            show=False,
+            id="logs.since",
+            tooltip="Choose how far back the tail starts (reloads every view)",
+        ),
         Binding(
             "s",
             "save",
             "Save",
+            show=False,
             id="logs.save",
             tooltip="Save this view's buffer (as filtered) to a private file",
         ),
         Binding(
-            "T", "clock", "UTC/local", id="logs.clock", tooltip="Show times in UTC or local time"
+            "T",
+            "clock",
+            "UTC/local",
+            show=False,
+            id="logs.clock",
+            tooltip="Show times in UTC or local time",
         ),
     ]
 
@@ -212,6 +283,15 @@ class LogPanes(Vertical):
             self.view = view
             self.text = text
 
+    class Requested(Message):
+        """Something the panes cannot do alone: `tasks`, `insights` or `since`."""
+
+        def __init__(self, what: str, view: str, text: str = "") -> None:
+            super().__init__()
+            self.what = what
+            self.view = view
+            self.text = text
+
     def __init__(self, capacity: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.capacity = capacity
@@ -219,17 +299,22 @@ class LogPanes(Vertical):
         self.configs: dict[str, LogConfig] = {}
         self.interleaver = Interleaver()
         self.filter = LogFilter()
+        self.search_text = ""
+        self.found = ""
+        """Where the last search landed, e.g. `3 of 17`."""
         self.paused = False
+        self._prompt = "filter"
+        self._flush_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="text, or re:PATTERN; Enter applies, Esc cancels", id="log-filter")
+        yield Input(id="log-prompt")
         with ContentSwitcher(initial="log-All"):
             for view in VIEWS:
                 yield ComponentLog(view, self.capacity)
         yield Static("", id="log-status")
 
     def on_mount(self) -> None:
-        self.query_one("#log-filter", Input).display = False
+        self.query_one("#log-prompt", Input).display = False
         self.query_one("#log-status", Static).display = False
         # Coalesce writes: repaints, not log volume, decide what crosses a slow link.
         self.set_interval(1.0, self.flush)
@@ -242,9 +327,11 @@ class LogPanes(Vertical):
     def show(self, view: str) -> None:
         self.current = view
         self.query_one(ContentSwitcher).current = f"log-{view}"
+        self.found = ""
+        self._status()
 
-    def current_log(self) -> Log:
-        return self.query_one(f"#log-view-{self.current}", Log)
+    def current_log(self) -> LogView:
+        return self.query_one(f"#log-view-{self.current}", LogView)
 
     def set_config(self, config: LogConfig) -> None:
         self.configs[config.component] = config
@@ -257,6 +344,22 @@ class LogPanes(Vertical):
         self.query_one(f"#log-{batch.component}", ComponentLog).queue(batch.events)
         merged = self.interleaver.add(batch.component, batch.events, batch.polled_to)
         self.query_one("#log-All", ComponentLog).queue(merged)
+        # Draw soon, once for the batches of several components arriving together.
+        if self._flush_timer is None and (batch.events or merged):
+            self._flush_timer = self.set_timer(FLUSH_DELAY, self._flush_due)
+
+    def _flush_due(self) -> None:
+        self._flush_timer = None
+        self.flush()
+
+    def reset(self) -> None:
+        """Empty every view before a new backfill."""
+        self.interleaver = Interleaver()
+        self.interleaver.set_components(
+            c.component for c in self.configs.values() if c.enabled and c.group_name
+        )
+        for view in self.views():
+            view.reset()
 
     def flush(self) -> None:
         for pane in self.query(ComponentLog):
@@ -275,6 +378,9 @@ class LogPanes(Vertical):
             parts.append(f"PAUSED · {waiting} new · p follows")
         if self.filter.describe():
             parts.append(f"showing {self.filter.describe()} · c clears")
+        if self.search_text:
+            where = f" {self.found}" if self.found else ""
+            parts.append(f"find {self.search_text!r}{where} · n/N")
         views = self.views()
         if views and not views[0].utc:
             parts.append("times are local (T: UTC)")
@@ -292,28 +398,80 @@ class LogPanes(Vertical):
         self._status()
         return ""
 
+    def apply_search(self, text: str) -> str:
+        """Highlight `text` in every view and jump to the newest match in this one."""
+        pattern, error = compile_search(text)
+        if error:
+            return error
+        self.search_text = text
+        for view in self.views():
+            view.query_one(LogView).set_search(pattern)
+        self.found = ""
+        if pattern is not None:
+            self._jump(forward=False, from_end=True)
+        self._status()
+        return ""
+
+    def _jump(self, *, forward: bool, from_end: bool = False) -> None:
+        log = self.current_log()
+        position = log.find(forward, from_end=from_end)
+        if position is None:
+            self.notify(
+                f"no {'newer' if forward else 'older'} match in the buffer"
+                + ("" if forward else "; i searches further back with Logs Insights"),
+                title="Find",
+                timeout=4,
+                markup=False,
+            )
+        else:
+            self.found = f"{position} of {log.matches()}"
+        self._status()
+
     def action_pause(self) -> None:
         self.paused = not self.paused
         for view in self.views():
             view.set_paused(self.paused)
         self._status()
 
-    def action_filter(self) -> None:
-        box = self.query_one("#log-filter", Input)
-        box.value = self.filter.text
+    def _ask(self, mode: str, value: str, placeholder: str) -> None:
+        self._prompt = mode
+        box = self.query_one("#log-prompt", Input)
+        box.placeholder = placeholder
+        box.value = value
         box.display = True
         box.focus()
+
+    def action_filter(self) -> None:
+        self._ask(
+            "filter", self.filter.text, "filter: text, or re:PATTERN; Enter applies, Esc cancels"
+        )
+
+    def action_find(self) -> None:
+        self._ask("find", self.search_text, "find: text, or re:PATTERN; Enter finds, Esc cancels")
+
+    def action_insights(self) -> None:
+        self.post_message(self.Requested("insights", self.current, self.search_text))
+
+    def action_find_next(self, forward: bool) -> None:
+        if not self.search_text:
+            self.action_find()
+            return
+        self._jump(forward=forward)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.input.display = False
         self.current_log().focus()
-        error = self.apply_filter(LogFilter(event.value.strip(), self.filter.level))
+        value = event.value.strip()
+        if self._prompt == "find":
+            error = self.apply_search(value)
+        else:
+            error = self.apply_filter(LogFilter(value, self.filter.level))
         if error:
-            self.notify(error, title="Filter", severity="error", markup=False)
+            self.notify(error, title=self._prompt.title(), severity="error", markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        box = self.query_one("#log-filter", Input)
+        box = self.query_one("#log-prompt", Input)
         if event.key == "escape" and box.has_focus:
             box.display = False
             self.current_log().focus()
@@ -323,7 +481,14 @@ class LogPanes(Vertical):
         self.apply_filter(LogFilter(self.filter.text, next_threshold(self.filter.level)))
 
     def action_clear(self) -> None:
+        self.apply_search("")
         self.apply_filter(LogFilter())
+
+    def action_tasks(self) -> None:
+        self.post_message(self.Requested("tasks", self.current))
+
+    def action_since(self) -> None:
+        self.post_message(self.Requested("since", self.current))
 
     def action_save(self) -> None:
         view = self.query_one(f"#log-{self.current}", ComponentLog)

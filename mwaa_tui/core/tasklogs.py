@@ -1,0 +1,99 @@
+"""Task-log streams: which DAG, run, task and attempt a stream holds, and a tree of them.
+
+MWAA writes one stream per task attempt in the Task group, named by Airflow's
+`log_filename_template` with colons turned into underscores:
+- Airflow 2.3 and later: `dag_id=D/run_id=R/task_id=T/[map_index=M/]attempt=N.log`;
+- Airflow 2.2 and earlier: `D/T/EXECUTION_DATE/N.log`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_MODERN = re.compile(
+    r"^dag_id=(?P<dag>[^/]+)/run_id=(?P<run>[^/]+)/task_id=(?P<task>[^/]+)/"
+    r"(?:map_index=(?P<map>-?\d+)/)?attempt=(?P<attempt>\d+)\.log$"
+)
+_LEGACY = re.compile(r"^(?P<dag>[^/=]+)/(?P<task>[^/=]+)/(?P<run>[^/=]+)/(?P<attempt>\d+)\.log$")
+_FINISHED = re.compile(
+    r"Marking task as (?:SUCCESS|FAILED|UP_FOR_RETRY|SKIPPED|UPSTREAM_FAILED)"
+    r"|Task exited with return code"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAttempt:
+    """One attempt of one task instance, and the stream that holds its log."""
+
+    stream: str
+    dag_id: str
+    run_id: str
+    task_id: str
+    attempt: int
+    map_index: int | None = None
+    first_ms: int = 0
+    last_ms: int = 0
+    has_errors: bool = False
+    """ERROR or CRITICAL lines were found in it: shown as failed."""
+
+    @property
+    def task_label(self) -> str:
+        return self.task_id if self.map_index is None else f"{self.task_id} [{self.map_index}]"
+
+
+def parse_stream(name: str) -> TaskAttempt | None:
+    """The attempt a Task-group stream holds, or None for any other stream."""
+    m = _MODERN.match(name) or _LEGACY.match(name)
+    if m is None:
+        return None
+    parts = m.groupdict()
+    mapped = parts.get("map")
+    return TaskAttempt(
+        stream=name,
+        dag_id=parts["dag"],
+        run_id=parts["run"],
+        task_id=parts["task"],
+        attempt=int(parts["attempt"]),
+        map_index=int(mapped) if mapped is not None else None,
+    )
+
+
+TaskTree = dict[str, dict[str, dict[str, list[TaskAttempt]]]]
+"""DAG → run → task (with map index) → attempts."""
+
+
+def build_tree(attempts: Iterable[TaskAttempt]) -> TaskTree:
+    """DAGs by name; runs, tasks and attempts newest first (by their last event)."""
+    tree: TaskTree = {}
+    for a in attempts:
+        runs = tree.setdefault(a.dag_id, {})
+        runs.setdefault(a.run_id, {}).setdefault(a.task_label, []).append(a)
+
+    def newest(items: Iterable[TaskAttempt]) -> int:
+        return max((a.last_ms for a in items), default=0)
+
+    out: TaskTree = {}
+    for dag in sorted(tree):
+        runs = tree[dag]
+        ordered_runs = sorted(
+            runs, key=lambda r: (newest(a for t in runs[r].values() for a in t), r), reverse=True
+        )
+        out[dag] = {}
+        for run in ordered_runs:
+            tasks = runs[run]
+            out[dag][run] = {
+                task: sorted(tasks[task], key=lambda a: a.attempt, reverse=True)
+                for task in sorted(tasks, key=lambda t: (-newest(tasks[t]), t))
+            }
+    return out
+
+
+def failed(attempts: Iterable[TaskAttempt]) -> int:
+    return sum(1 for a in attempts if a.has_errors)
+
+
+def attempt_finished(messages: Iterable[str]) -> bool:
+    """Whether an attempt's log shows it ended (Airflow logs its final state)."""
+    return any(_FINISHED.search(m) for m in messages)

@@ -1,0 +1,212 @@
+"""`mwaa-tui logs`: the log tail as plain lines (or JSON) on stdout, for grep, jq and files.
+
+The same pollers, dedupe, ordering and redaction as the screen; no Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from mwaa_tui.aws.clients import AwsGateway, AwsSettings
+from mwaa_tui.core.format import stamp
+from mwaa_tui.core.logstate import Interleaver, SeenIds
+from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
+from mwaa_tui.core.snapshots import (
+    EnvironmentSnapshot,
+    HealthUpdate,
+    LogBatch,
+    LogConfig,
+    LogEvent,
+)
+from mwaa_tui.pollers.logs import LogPoller, filter_pages
+
+FIELDS = ("time", "component", "stream")
+BACKFILL_PAGES = 10_000
+"""A one-off read follows every page (the follower's per-poll cap does not apply)."""
+
+
+@dataclass(frozen=True)
+class PlainOptions:
+    components: tuple[str, ...]
+    since_seconds: float = 600.0
+    follow: bool = False
+    filter: LogFilter = field(default_factory=LogFilter)
+    as_json: bool = False
+    fields: tuple[str, ...] = ("time", "component")
+    redact: bool = True
+    interval: float = 3.0
+
+
+def format_line(event: LogEvent, fields: Sequence[str]) -> str:
+    parts = []
+    for name in fields:
+        if name == "time":
+            parts.append(stamp(event.timestamp / 1000).replace(" ", "T"))
+        elif name == "component":
+            parts.append(f"{event.component:<13}")
+        elif name == "stream":
+            parts.append(event.stream)
+    parts.append(event.message)
+    return " ".join(parts)
+
+
+def format_json(event: LogEvent) -> str:
+    return json.dumps(
+        {
+            "timestamp": event.timestamp,
+            "time": stamp(event.timestamp / 1000).replace(" ", "T"),
+            "component": event.component,
+            "stream": event.stream,
+            "level": event.level,
+            "message": event.message,
+            "eventId": event.event_id,
+            "ingestionTime": event.ingestion_time,
+            "late": event.late,
+        },
+        ensure_ascii=False,
+    )
+
+
+class Printer:
+    """Writes events that pass the filter; remembers whether the reader went away."""
+
+    def __init__(self, options: PlainOptions, out: TextIO) -> None:
+        self.options = options
+        self.out = out
+        self.matcher, _ = compile_matcher(options.filter.text)
+        self.closed = asyncio.Event()
+        """Set when the reader went away (a closed pipe)."""
+        self.printed = 0
+
+    def write(self, events: Sequence[LogEvent]) -> None:
+        if self.closed.is_set():
+            return
+        lines = [
+            format_json(e) if self.options.as_json else format_line(e, self.options.fields)
+            for e in events
+            if shown(e, self.options.filter, self.matcher)
+        ]
+        if not lines:
+            return
+        try:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            self.closed.set()
+            return
+        self.printed += len(lines)
+
+
+def enabled_configs(
+    snapshot: EnvironmentSnapshot, components: Sequence[str], warn: Callable[[str], None]
+) -> list[LogConfig]:
+    configs = []
+    for component in components:
+        cfg = snapshot.log_config(component)
+        if cfg is None or not cfg.enabled or not cfg.group_name:
+            level = cfg.level if cfg is not None else None
+            warn(f"{component} logs are disabled (level {level or '?'}); skipped")
+        else:
+            configs.append(cfg)
+    return configs
+
+
+async def run_plain(
+    settings: AwsSettings,
+    snapshot: EnvironmentSnapshot,
+    options: PlainOptions,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    clock: Callable[[], float] = time.time,
+) -> int:
+    def warn(text: str) -> None:
+        print(f"mwaa-tui: {text}", file=err, flush=True)
+
+    configs = enabled_configs(snapshot, options.components, warn)
+    if not configs:
+        warn("no enabled component to read")
+        return 1
+    printer = Printer(options, out)
+    async with AwsGateway(settings, clock=clock) as gateway:
+        if not options.follow:
+            await _read_once(gateway, configs, options, printer, clock)
+        else:
+            await _follow(gateway, configs, options, printer, warn, clock)
+    return 0
+
+
+async def _read_once(
+    gateway: AwsGateway,
+    configs: Sequence[LogConfig],
+    options: PlainOptions,
+    printer: Printer,
+    clock: Callable[[], float],
+) -> None:
+    end_ms = int(clock() * 1000)
+    start_ms = end_ms - int(options.since_seconds * 1000)
+    seen = SeenIds()
+    events: list[LogEvent] = []
+    for cfg in configs:
+        for e in await filter_pages(
+            gateway, cfg, start_ms, end_ms, redact=options.redact, max_pages=BACKFILL_PAGES
+        ):
+            if seen.add(f"{e.component}/{e.event_id}"):
+                events.append(e)
+    events.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
+    printer.write(events)
+
+
+async def _follow(
+    gateway: AwsGateway,
+    configs: Sequence[LogConfig],
+    options: PlainOptions,
+    printer: Printer,
+    warn: Callable[[str], None],
+    clock: Callable[[], float],
+) -> None:
+    interleaver = Interleaver() if len(configs) > 1 else None
+    if interleaver is not None:
+        interleaver.set_components(c.component for c in configs)
+    problems: dict[str, str] = {}
+
+    def emit(payload: object) -> None:
+        if isinstance(payload, LogBatch):
+            events = (
+                interleaver.add(payload.component, payload.events, payload.polled_to)
+                if interleaver is not None
+                else list(payload.events)
+            )
+            printer.write(events)
+        elif isinstance(payload, HealthUpdate):
+            health = payload.health
+            problem = health.error.describe() if health.error else ""
+            if problem != problems.get(health.source, ""):
+                problems[health.source] = problem
+                source = health.source.removeprefix("logs:")
+                warn(f"{source}: {problem}; retrying" if problem else f"{source}: reading again")
+
+    pollers = [
+        LogPoller(
+            gateway,
+            cfg,
+            since_seconds=options.since_seconds,
+            redact=options.redact,
+            interval=options.interval,
+            clock=clock,
+        )
+        for cfg in configs
+    ]
+    tasks = [asyncio.create_task(p.run(emit)) for p in pollers]
+    try:
+        await printer.closed.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

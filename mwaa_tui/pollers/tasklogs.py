@@ -1,0 +1,113 @@
+"""Task-log streams and one attempt's whole log, read from the Task group."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.tasklogs import TaskAttempt, parse_stream
+from mwaa_tui.pollers.logs import to_event
+
+STREAM_PAGES = 10
+"""DescribeLogStreams pages of 50, newest first: the last 500 attempts."""
+ERROR_PAGES = 10
+GET_EVENTS_PAGES = 50
+"""GetLogEvents pages (up to 1 MB each) read at once before drawing."""
+
+
+async def list_attempts(
+    gateway: AwsGateway, group: str, since_ms: int, *, max_pages: int = STREAM_PAGES
+) -> tuple[list[TaskAttempt], int]:
+    """Attempts whose streams had events since `since_ms`, newest first, marked when they
+    have ERROR lines; and how many other streams were skipped."""
+    attempts: list[TaskAttempt] = []
+    other = 0
+    token: str | None = None
+    seen: set[str] = set()
+    for _ in range(max_pages):
+        params: dict[str, Any] = {
+            "logGroupName": group,
+            "orderBy": "LastEventTime",
+            "descending": True,
+            "limit": 50,
+        }
+        if token:
+            params["nextToken"] = token
+        resp = await gateway.call("logs", "describe_log_streams", **params)
+        done = False
+        for raw in resp.get("logStreams") or ():
+            last = int(raw.get("lastEventTimestamp") or raw.get("creationTime") or 0)
+            if last < since_ms:
+                done = True
+                break
+            parsed = parse_stream(sanitize(raw.get("logStreamName", "")))
+            if parsed is None:
+                other += 1
+                continue
+            first = int(raw.get("firstEventTimestamp") or last)
+            attempts.append(replace(parsed, first_ms=first, last_ms=last))
+        token = resp.get("nextToken")
+        if done or not token or token in seen:
+            break
+        seen.add(token)
+    failing = await error_streams(gateway, group, since_ms)
+    return [replace(a, has_errors=a.stream in failing) for a in attempts], other
+
+
+async def error_streams(
+    gateway: AwsGateway, group: str, since_ms: int, *, max_pages: int = ERROR_PAGES
+) -> set[str]:
+    """Streams with ERROR lines since `since_ms`: the service filters, one request a page."""
+    found: set[str] = set()
+    token: str | None = None
+    seen: set[str] = set()
+    for _ in range(max_pages):
+        params: dict[str, Any] = {
+            "logGroupName": group,
+            "startTime": since_ms,
+            "filterPattern": "ERROR",
+        }
+        if token:
+            params["nextToken"] = token
+        resp = await gateway.call("logs", "filter_log_events", **params)
+        found.update(sanitize(e.get("logStreamName", "")) for e in resp.get("events") or ())
+        token = resp.get("nextToken")
+        if not token or token in seen:
+            break
+        seen.add(token)
+    return found
+
+
+async def read_attempt(
+    gateway: AwsGateway,
+    group: str,
+    stream: str,
+    token: str | None,
+    *,
+    redact: bool,
+    max_pages: int = GET_EVENTS_PAGES,
+) -> tuple[list[LogEvent], str | None]:
+    """The attempt's events from its first line (or after `token`), oldest first, and the
+    forward token to continue from. GetLogEvents returns the same token at the end."""
+    events: list[LogEvent] = []
+    for _ in range(max_pages):
+        params: dict[str, Any] = {
+            "logGroupName": group,
+            "logStreamName": stream,
+            "startFromHead": True,
+        }
+        if token:
+            params["nextToken"] = token
+        resp = await gateway.call("logs", "get_log_events", **params)
+        page = resp.get("events") or ()
+        events.extend(
+            to_event("Task", {**e, "logStreamName": stream}, redact_secrets=redact) for e in page
+        )
+        following = resp.get("nextForwardToken")
+        if not page or not following or following == token:
+            return events, following or token
+        token = following
+    return events, token

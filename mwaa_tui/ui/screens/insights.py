@@ -1,0 +1,188 @@
+"""Search further back than the buffer: a Logs Insights query, its progress and its rows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.core.cost import insights_cost
+from mwaa_tui.core.format import human_bytes
+from mwaa_tui.core.logview import compile_search
+from mwaa_tui.core.snapshots import LogConfig, QueryProgress
+from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
+from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+from mwaa_tui.ui.widgets.logview import LogView
+
+RANGES: tuple[tuple[str, int], ...] = (
+    ("1h", 3600),
+    ("6h", 6 * 3600),
+    ("24h", 86400),
+    ("3d", 3 * 86400),
+    ("7d", 7 * 86400),
+)
+POLL_SECONDS = 1.0
+
+
+class InsightsSearch(ModalScreen[None]):
+    """Type text (or re:PATTERN), Enter runs the query over the chosen range."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel/close", id="insights.cancel", priority=True),
+        Binding(
+            "ctrl+r",
+            "range",
+            "Range",
+            id="insights.range",
+            priority=True,
+            tooltip="Cycle the time range searched: 1h, 6h, 24h, 3d, 7d",
+        ),
+    ]
+
+    def __init__(
+        self,
+        gateway: AwsGateway,
+        configs: Sequence[LogConfig],
+        text: str,
+        clock: Callable[[], float],
+        *,
+        redact: bool,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.gateway = gateway
+        self.configs = [c for c in configs if c.enabled and c.group_name]
+        self.text = text
+        self.clock = clock
+        self.redact = redact
+        self.poll_seconds = poll_seconds
+        self.range_index = 2
+        self.query_id: str | None = None
+        self.progress: QueryProgress | None = None
+        self.started = 0.0
+
+    @property
+    def range_label(self) -> str:
+        return RANGES[self.range_index][0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="insights"):
+            yield Static(self._head(), id="insights-head")
+            yield Input(self.text, placeholder="text, or re:PATTERN", id="insights-query")
+            yield Static("", id="insights-status")
+            yield LogView(highlighter=LevelHighlighter(), id="insights-lines")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _head(self) -> Text:
+        names = ", ".join(c.component for c in self.configs) or "no enabled component"
+        text = Text("Logs Insights search", style="bold")
+        text.append(f" · {names} · last {self.range_label}", style="")
+        text.append(
+            "\nEnter runs · Ctrl+R range · Esc cancels a running query, then closes · "
+            "USD 0.005 per GB scanned",
+            style="italic dim",
+        )
+        return text
+
+    def action_range(self) -> None:
+        self.range_index = (self.range_index + 1) % len(RANGES)
+        self.query_one("#insights-head", Static).update(self._head())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        _, error = compile_search(text)
+        if error or not text:
+            self._status(Text(error or "type something to search for", style="red"))
+            return
+        if not self.configs:
+            self._status(Text("no enabled log group to search", style="red"))
+            return
+        self.text = text
+        self.run_worker(self._run(text), exclusive=True, group="insights")
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#insights-status", Static).update(text)
+
+    def _describe(self, p: QueryProgress) -> Text:
+        style = {"Complete": "bold green", "Running": "bold yellow", "Scheduled": "bold yellow"}
+        text = Text(p.status, style=style.get(p.status, "bold red"))
+        text.append(
+            f" · {time.monotonic() - self.started:.1f} s · {human_bytes(p.bytes_scanned)} scanned"
+            f" (≈ USD {insights_cost(p.bytes_scanned):.4f}) · {p.records_scanned:,} records"
+            f" · {p.records_matched:,} matched"
+        )
+        if p.done and p.status == "Complete":
+            text.append(f" · showing {len(p.events):,}, oldest first", style="dim")
+            if p.records_matched > len(p.events):
+                text.append(" · narrow the text or range for the rest", style="dim")
+        elif not p.done:
+            text.append(" · Esc cancels", style="dim")
+        return text
+
+    async def _run(self, text: str) -> None:
+        now = int(self.clock())
+        seconds = RANGES[self.range_index][1]
+        view = self.query_one(LogView)
+        view.clear()
+        self.started = time.monotonic()
+        self.progress = None
+        self._status(Text("starting…", style="bold yellow"))
+        try:
+            self.query_id = await start_query(
+                self.gateway, [c.group_name for c in self.configs], text, now - seconds, now
+            )
+            components = {c.group_name: c.component for c in self.configs}
+            while True:
+                progress = await query_progress(
+                    self.gateway, self.query_id, components, redact=self.redact
+                )
+                self.progress = progress
+                self._status(self._describe(progress))
+                if progress.done:
+                    break
+                await asyncio.sleep(self.poll_seconds)
+        except AwsError as exc:
+            self._status(Text(exc.info.describe(), style="bold red"))
+            return
+        finally:
+            if self.progress is None or self.progress.done:
+                self.query_id = None
+        view.set_search(compile_search(text)[0])
+        view.write_rows((ln, e) for e in progress.events for ln in format_event(e, tag=True))
+        if not progress.events:
+            view.write_lines([f"no line matches in the last {self.range_label}"])
+        view.scroll_home(animate=False)
+        view.focus()
+
+    @property
+    def running(self) -> bool:
+        return self.query_id is not None and not (self.progress and self.progress.done)
+
+    def action_cancel(self) -> None:
+        if not self.running:
+            self.dismiss()
+            return
+        query_id, self.query_id = self.query_id, None
+        self.workers.cancel_group(self, "insights")
+        self.run_worker(self._stop(query_id or ""), group="insights-stop")
+
+    async def _stop(self, query_id: str) -> None:
+        try:
+            await stop_query(self.gateway, query_id)
+        except AwsError as exc:
+            self._status(Text(f"could not cancel: {exc.info.describe()}", style="bold red"))
+            return
+        progress = self.progress
+        scanned = human_bytes(progress.bytes_scanned) if progress else "nothing"
+        self._status(Text(f"Cancelled · {scanned} scanned before it stopped", style="bold"))

@@ -1,0 +1,398 @@
+"""A scrolling view of log lines: a line cursor, search highlights, optional wrapping.
+
+Lines arrive already sanitised and formatted; each keeps the event it came from, so
+the line under the cursor can be shown in full.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.cells import cell_len, chop_cells
+from rich.highlighter import Highlighter
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mwaa_tui.core.snapshots import LogEvent
+
+MATCH_STYLE = Style(color="black", bgcolor="yellow")
+CURSOR_STYLE = Style(bgcolor="grey30")
+
+
+class LogView(ScrollView, can_focus=True):
+    """Log lines in a ring of `max_lines`, following the end unless scrolled away."""
+
+    DEFAULT_CSS = """
+    LogView {
+        background: $surface;
+        color: $text;
+        overflow: scroll;
+        &:focus { background-tint: $foreground 5%; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False),
+        Binding("home", "first", "First line", show=False),
+        Binding(
+            "end,G",
+            "follow",
+            "Follow",
+            show=False,
+            id="logs.end",
+            tooltip="Drop the cursor and follow the newest line",
+        ),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
+        Binding(
+            "enter",
+            "detail",
+            "Line",
+            show=False,
+            id="logs.detail",
+            tooltip="Show the line under the cursor in full, with its stream and ingestion delay "
+            "(↑/↓ move the cursor)",
+        ),
+        Binding(
+            "w",
+            "wrap",
+            "Wrap",
+            show=False,
+            id="logs.wrap",
+            tooltip="Wrap long lines (again: one row each, scroll sideways)",
+        ),
+    ]
+
+    class LineChosen(Message):
+        """Enter on a line: show it in full."""
+
+        def __init__(self, view: LogView, event: LogEvent | None, text: str) -> None:
+            super().__init__()
+            self.view = view
+            self.event = event
+            self.text = text
+
+        @property
+        def control(self) -> LogView:
+            return self.view
+
+    def __init__(
+        self,
+        *,
+        max_lines: int = 10_000,
+        highlighter: Highlighter | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.max_lines = max_lines
+        self.highlighter = highlighter
+        self._texts: list[str] = []
+        self._events: list[LogEvent | None] = []
+        self._base = 0
+        """Absolute number of `_texts[0]`: rows keep their number while older ones go."""
+        self._width = 0
+        self.wrap = False
+        self._segments: list[tuple[int, int, int]] = []
+        """When wrapping: (absolute row, start, end) for each display row."""
+        self._wrap_width = 0
+        self.cursor: int | None = None
+        """Absolute row under the cursor, or None while following."""
+        self.search: re.Pattern[str] | None = None
+        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+
+    # -- content -----------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self._texts)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._texts)
+
+    def event_at(self, row: int) -> LogEvent | None:
+        return self._events[row - self._base]
+
+    def text_at(self, row: int) -> str:
+        return self._texts[row - self._base]
+
+    def clear(self) -> None:
+        self._texts.clear()
+        self._events.clear()
+        self._segments.clear()
+        self._base = 0
+        self._width = 0
+        self.cursor = None
+        self._cache.clear()
+        self.virtual_size = Size(0, 0)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def write_rows(self, rows: Iterable[tuple[str, LogEvent | None]]) -> None:
+        """Append lines (text, source event); older lines go once past `max_lines`."""
+        following = self.cursor is None and self.is_vertical_scroll_end
+        start = len(self._texts)
+        for text, event in rows:
+            if "\t" in text:
+                text = text.expandtabs(4)
+            self._texts.append(text)
+            self._events.append(event)
+        added = self._texts[start:]
+        if not added:
+            return
+        self._width = max(self._width, max(map(_width, added)))
+        if self.wrap and self._wrap_width:
+            for i, text in enumerate(added):
+                self._segments.extend(_wrap(self._base + start + i, text, self._wrap_width))
+        removed = self._trim()
+        self._resize()
+        if following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        else:
+            if removed:
+                self.scroll_to(y=max(0, self.scroll_y - removed), animate=False, immediate=True)
+            self.refresh()
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        self.write_rows((line, None) for line in lines)
+
+    def _trim(self) -> int:
+        """Drop the oldest rows past `max_lines`; returns how many display rows went."""
+        excess = len(self._texts) - self.max_lines
+        if excess <= 0:
+            return 0
+        del self._texts[:excess]
+        del self._events[:excess]
+        self._base += excess
+        self._cache.clear()
+        if self.cursor is not None and self.cursor < self._base:
+            self.cursor = self._base
+        if not self.wrap:
+            return excess
+        cut = bisect_left(self._segments, self._base, key=lambda s: s[0])
+        del self._segments[:cut]
+        return cut
+
+    def _resize(self) -> None:
+        if self.wrap:
+            self.virtual_size = Size(self._wrap_width, len(self._segments))
+        else:
+            self.virtual_size = Size(self._width, len(self._texts))
+
+    def _rewrap(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        self._wrap_width = width
+        self._segments = [
+            seg for i, text in enumerate(self._texts) for seg in _wrap(self._base + i, text, width)
+        ]
+        self._cache.clear()
+        self._resize()
+
+    def on_resize(self) -> None:
+        if self.wrap and self.scrollable_content_region.width != self._wrap_width:
+            self._rewrap()
+            self._scroll_to_cursor()
+
+    def set_wrap(self, wrap: bool) -> None:
+        anchor = self.cursor if self.cursor is not None else self._top_row()
+        following = self.cursor is None and self.is_vertical_scroll_end
+        self.wrap = wrap
+        if wrap:
+            self._rewrap()
+        else:
+            self._segments = []
+            self._cache.clear()
+            self._resize()
+        if following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        elif anchor is not None:
+            self.scroll_to(0, self._display_y(anchor), animate=False, immediate=True)
+        self.refresh()
+
+    # -- rows and display rows ---------------------------------------------------------------
+
+    def _display_count(self) -> int:
+        return len(self._segments) if self.wrap else len(self._texts)
+
+    def _locate(self, y: int) -> tuple[int, int, int]:
+        if self.wrap:
+            return self._segments[y]
+        row = self._base + y
+        return row, 0, -1
+
+    def _display_y(self, row: int) -> int:
+        if not self.wrap:
+            return row - self._base
+        return bisect_left(self._segments, row, key=lambda s: s[0])
+
+    def _top_row(self) -> int | None:
+        if not self._texts:
+            return None
+        y = min(int(self.scroll_y), self._display_count() - 1)
+        return self._locate(y)[0]
+
+    def _bottom_row(self) -> int | None:
+        if not self._texts:
+            return None
+        y = min(
+            int(self.scroll_y) + self.scrollable_content_region.height - 1,
+            self._display_count() - 1,
+        )
+        return self._locate(max(0, y))[0]
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        dy = scroll_y + y
+        base_style = self.rich_style
+        if dy >= self._display_count():
+            return Strip.blank(width, base_style)
+        row, start, end = self._locate(dy)
+        on_cursor = row == self.cursor
+        key = (row, start, on_cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            text = self._styled(row, base_style)
+            if end >= 0:
+                text = text[start:end]
+            if on_cursor:
+                text.stylize_before(CURSOR_STYLE)
+            strip = Strip(text.render(self.app.console), text.cell_len)
+            self._cache[key] = strip
+        pad = base_style + CURSOR_STYLE if on_cursor else base_style
+        if self.wrap:
+            return strip.crop_extend(0, width, pad)
+        return strip.crop_extend(scroll_x, scroll_x + width, pad)
+
+    def _styled(self, row: int, base: Style) -> Text:
+        text = Text(self._texts[row - self._base], no_wrap=True, end="")
+        text.stylize(base)
+        if self.highlighter is not None:
+            self.highlighter.highlight(text)
+        if self.search is not None:
+            for m in self.search.finditer(text.plain):
+                if m.end() > m.start():
+                    text.stylize(MATCH_STYLE, m.start(), m.end())
+        return text
+
+    # -- search ------------------------------------------------------------------------------
+
+    def set_search(self, pattern: re.Pattern[str] | None) -> None:
+        self.search = pattern
+        self._cache.clear()
+        self.refresh()
+
+    def matches(self) -> int:
+        if self.search is None:
+            return 0
+        find = self.search.search
+        return sum(1 for text in self._texts if find(text))
+
+    def find(self, forward: bool, *, from_end: bool = False) -> int | None:
+        """Move the cursor to the next (or previous) matching row; returns its position
+        among the matches (1-based), or None when there is no further match."""
+        if self.search is None or not self._texts:
+            return None
+        find = self.search.search
+        last = len(self._texts) - 1
+        if from_end or self.cursor is None:
+            here = last + 1 if not forward or from_end else -1
+        else:
+            here = self.cursor - self._base
+        order = range(here + 1, last + 1) if forward else range(here - 1, -1, -1)
+        for i in order:
+            if find(self._texts[i]):
+                self._move_cursor(self._base + i)
+                return sum(1 for text in self._texts[: i + 1] if find(text))
+        return None
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    def _move_cursor(self, row: int | None) -> None:
+        self.cursor = row
+        self._cache.clear()  # a user's key press: redrawing the visible rows is cheap
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor is None:
+            return
+        y = self._display_y(self.cursor)
+        height = self.scrollable_content_region.height
+        if y < self.scroll_y:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        elif y >= self.scroll_y + height:
+            self.scroll_to(y=y - height + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        if not self._texts:
+            return
+        first, last = self._base, self._base + len(self._texts) - 1
+        if self.cursor is None:
+            bottom = self._bottom_row()
+            row = last if bottom is None else bottom
+        else:
+            row = self.cursor + delta
+        self._move_cursor(max(first, min(last, row)))
+
+    def action_cursor_page(self, delta: int) -> None:
+        self.action_cursor(delta * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        if self._texts:
+            self._move_cursor(self._base)
+
+    def action_follow(self) -> None:
+        self._move_cursor(None)
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def action_wrap(self) -> None:
+        self.set_wrap(not self.wrap)
+        self.notify("wrapping long lines" if self.wrap else "one row per line", timeout=2)
+
+    def action_detail(self) -> None:
+        if not self._texts:
+            return
+        if self.cursor is None:
+            self.action_cursor(0)
+            self.notify("↑/↓ pick a line, Enter shows it in full", timeout=3)
+            return
+        self.post_message(
+            self.LineChosen(self, self.event_at(self.cursor), self.text_at(self.cursor))
+        )
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _wrap(row: int, text: str, width: int) -> list[tuple[int, int, int]]:
+    """Display rows of one line wrapped at `width` cells, as character offsets."""
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+        return [(row, 0, len(text))]
+    if text.isascii():
+        return [(row, i, min(i + width, len(text))) for i in range(0, len(text), width)]
+    out, start = [], 0
+    for chunk in chop_cells(text, width):
+        out.append((row, start, start + len(chunk)))
+        start += len(chunk)
+    return out
