@@ -80,7 +80,7 @@ class Sandbox:
         self._stop = threading.Event()
         self._evaluate_every = evaluate_every
         self.composites: dict[str, CompositeAlarm] = {}
-        self.insights = Insights(clock)
+        self.insights = Insights(lambda: self.clock())
         """Logs Insights queries; `insights.duration` is how long each one runs."""
         self._handlers: dict[tuple[str, str], Callable[[Call], Reply]] = {
             ("airflow", "ListEnvironments"): self._list_environments,
@@ -150,7 +150,7 @@ class Sandbox:
             self.trail.clear()
             self.composites.clear()
             self.evaluator.clear()
-            self.insights.queries.clear()
+            self.insights = Insights(lambda: self.clock())
         self.faults.clear()
         with self._count_lock:
             self.requests.clear()

@@ -158,3 +158,47 @@ def test_the_story_plays_the_incident(_sandbox_server: Sandbox) -> None:
     assert denied and denied[0].event_name == "CreateCliToken"
     assert datetime.fromtimestamp(denied[0].event_time, UTC) > datetime.fromtimestamp(start, UTC)
     _sandbox_server.reset()
+
+
+async def test_logs_insights_runs_reports_progress_and_stops(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
+    from mwaa_tui.core.snapshots import LogConfig
+    from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
+
+    env = sandbox.create_environment("prod")
+    group = env.group_name("Worker")
+    now = time.time()
+    with sandbox.lock:
+        sandbox.logs.groups[group].create_log_stream("w")
+        sandbox.logs.groups[group].streams["w"].put_log_events(
+            [
+                {"timestamp": int((now - 7200 + i) * 1000), "message": f"ERROR part {i}"}
+                for i in range(3)
+            ]
+            + [{"timestamp": int((now - 60) * 1000), "message": "all fine"}]
+        )
+    clock = [now]
+    sandbox.insights.clock = lambda: clock[0]
+    sandbox.insights.duration = 10
+    cfg = LogConfig("Worker", enabled=True, level="INFO", group_name=group)
+    qid = await start_query(gateway, [group], "error part", int(now - 86400), int(now))
+    running = await query_progress(gateway, qid, {group: "Worker"}, redact=True)
+    assert running.status == "Running" and not running.done and running.events == ()
+    clock[0] += 5
+    halfway = await query_progress(gateway, qid, {group: "Worker"}, redact=True)
+    assert halfway.bytes_scanned > 0 and halfway.records_scanned == 2
+    clock[0] += 5
+    done = await query_progress(gateway, qid, {cfg.group_name: "Worker"}, redact=True)
+    assert done.status == "Complete" and done.records_matched == 3 and done.records_scanned == 4
+    assert [e.message for e in done.events] == ["ERROR part 0", "ERROR part 1", "ERROR part 2"]
+    assert {e.component for e in done.events} == {"Worker"}
+    assert done.events[0].timestamp == int((now - 7200) * 1000)
+    other = await start_query(gateway, [group], "fine", int(now - 600), int(now))
+    await stop_query(gateway, other)
+    stopped = await query_progress(gateway, other, {group: "Worker"}, redact=True)
+    assert stopped.status == "Cancelled" and stopped.done
+    with pytest.raises(AwsError):
+        await query_progress(gateway, "no-such-query", {}, redact=True)
+    with pytest.raises(AwsError):
+        await start_query(gateway, ["no-such-group"], "x", int(now - 60), int(now))

@@ -1,0 +1,75 @@
+"""The log line view on its own: ring of lines, following, cursor, wrapping."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.ui.widgets.logview import LogView
+
+
+class Host(App[None]):
+    def __init__(self, max_lines: int = 50) -> None:
+        super().__init__()
+        self.max_lines = max_lines
+
+    def compose(self) -> ComposeResult:
+        yield LogView(max_lines=self.max_lines, id="view")
+
+
+def rows(start: int, count: int) -> list[tuple[str, LogEvent]]:
+    return [
+        (f"line {i}", LogEvent("Worker", i, f"line {i}", stream="s", event_id=str(i)))
+        for i in range(start, start + count)
+    ]
+
+
+async def test_a_full_ring_drops_the_oldest_and_follows_the_end() -> None:
+    app = Host(max_lines=50)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.write_rows(rows(0, 120))
+        await pilot.pause()
+        assert view.lines == [f"line {i}" for i in range(70, 120)]
+        assert view.is_vertical_scroll_end
+        view.write_rows(rows(120, 5))
+        await pilot.pause()
+        assert view.lines[-1] == "line 124" and view.is_vertical_scroll_end
+
+
+async def test_the_cursor_stays_on_its_line_while_new_lines_arrive() -> None:
+    app = Host(max_lines=50)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        view.write_rows(rows(0, 40))
+        await pilot.pause()
+        await pilot.press("up", "up", "up")
+        assert view.cursor is not None
+        picked = view.text_at(view.cursor)
+        top = view.scroll_y
+        view.write_rows(rows(40, 30))  # 20 of the old lines go
+        await pilot.pause()
+        assert view.text_at(view.cursor) == picked
+        assert view.scroll_y == top - 20
+        event = view.event_at(view.cursor)
+        assert event is not None and event.message == picked
+        await pilot.press("end")
+        assert view.cursor is None and view.is_vertical_scroll_end
+
+
+async def test_wrapping_counts_wide_characters_by_cell() -> None:
+    app = Host()
+    async with app.run_test(size=(22, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.write_lines(["日本語" * 10, "ascii " * 10, ""])
+        await pilot.pause()
+        assert view.virtual_size.height == 3
+        width = view.scrollable_content_region.width
+        view.set_wrap(True)
+        await pilot.pause()
+        wide_rows = -(-60 // width)  # 30 characters of 2 cells each
+        ascii_rows = -(-60 // width)
+        assert view.virtual_size.height == wide_rows + ascii_rows + 1
+        for y in range(view.size.height):
+            assert view.render_line(y).cell_length <= width
