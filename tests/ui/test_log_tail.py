@@ -289,3 +289,71 @@ async def test_backfill_key_reloads_from_further_back(
         )
         assert app.since_seconds == 3600
         assert sum("half an hour" in ln for ln in log_lines(app, "Worker")) == 1
+
+
+HOSTILE = [
+    "\x1b[2J\x1b]0;pwned\x07[bold red]not markup[/] \x9b31m",
+    "[link=https://evil.example]click[/link] \x1b]8;;https://evil\x1b\\x\x1b]8;;\x1b\\",
+    "wide 日本語 🚀 rtl שלום \u202eevil",
+    "y" * 256 * 1024,
+]
+
+
+def inert(lines: list[str]) -> bool:
+    return all("\x1b" not in ln and "\x9b" not in ln and "\u202e" not in ln for ln in lines)
+
+
+async def test_hostile_lines_are_inert_in_every_view(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    sim = Simulator(sandbox, environment="demo", seed=6)
+    now = time.time()
+    sim.setup(now, history=60)
+    stream = "dag_id=evil/run_id=manual__1/task_id=t/attempt=1.log"
+    put(
+        sandbox,
+        "airflow-demo-Task",
+        stream,
+        [(now - 10 + i / 10, m) for i, m in enumerate(HOSTILE)],
+    )
+    sandbox.insights.duration = 0
+    app = make_app(aws_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: any("not markup" in ln for ln in log_lines(app)),
+            what="hostile lines in the merged view",
+        )
+        for view in ("All", "Task"):
+            lines = log_lines(app, view)
+            assert inert(lines)
+            assert any("[bold red]not markup[/]" in ln for ln in lines)
+            assert any("日本語" in ln for ln in lines)
+        await pilot.press("4")
+        view = app.main.query_one("#log-view-Task", LogView)
+        view.focus()
+        await pilot.press("p", "w")  # still, and wrapped: the long line spans many rows
+        assert view.virtual_size.height > len(view.lines) + 100
+        assert "\x1b" not in app.export_screenshot()
+        view.action_first()
+        await pilot.press("enter")
+        assert isinstance(app.screen, LineDetail)
+        assert "\x1b" not in app.export_screenshot()
+        await pilot.press("escape", "t")
+        browser = app.screen
+        assert isinstance(browser, TaskBrowser)
+        await wait_until(pilot, lambda: bool(browser.attempts), what="attempts")
+        tree = browser.query_one(Tree)
+        await pick(pilot, tree, "evil")
+        await pick(pilot, tree, "manual__1")
+        await pick(pilot, tree, "t")
+        await pick(pilot, tree, "attempt 1")
+        await wait_until(pilot, lambda: isinstance(app.screen, TaskLog), what="task log")
+        log = app.screen.query_one(LogView)
+        await wait_until(pilot, lambda: len(log.lines) >= len(HOSTILE), what="its lines")
+        assert inert(log.lines) and "\x1b" not in app.export_screenshot()
+        await pilot.press("escape", "escape", "i", *"not markup", "enter")
+        await wait_until(pilot, lambda: "Complete" in screen_text(app), what="Insights")
+        found = app.screen.query_one(LogView).lines
+        assert found and inert(found) and "\x1b" not in app.export_screenshot()
+        assert app.is_running

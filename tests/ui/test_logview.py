@@ -73,3 +73,20 @@ async def test_wrapping_counts_wide_characters_by_cell() -> None:
         assert view.virtual_size.height == wide_rows + ascii_rows + 1
         for y in range(view.size.height):
             assert view.render_line(y).cell_length <= width
+
+
+async def test_an_older_line_goes_in_its_place_and_the_cursor_keeps_its_line() -> None:
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        view.write_rows(rows(0, 20))
+        await pilot.pause()
+        await pilot.press("up")
+        picked = view.text_at(view.cursor or 0)
+        late = LogEvent("Worker", 5, "late five", stream="s", event_id="x")
+        view.write_in_order([("late five", late), *rows(20, 2)])
+        await pilot.pause()
+        assert view.lines[5:8] == ["line 5", "late five", "line 6"]
+        assert view.lines[-2:] == ["line 20", "line 21"]
+        assert view.text_at(view.cursor or 0) == picked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from rich.highlighter import Highlighter
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from mwaa_tui.core.format import clock_time, stamp
-from mwaa_tui.core.logstate import Interleaver, RingBuffer
+from mwaa_tui.core.logstate import RingBuffer
 from mwaa_tui.core.logview import (
     LogFilter,
     compile_matcher,
@@ -93,6 +94,10 @@ def format_event(event: LogEvent, *, tag: bool, utc: bool = True) -> list[str]:
     return out
 
 
+def _late(event: LogEvent) -> LogEvent:
+    return replace(event, late=True)
+
+
 class ComponentLog(Vertical):
     """One component's tail (or the merged one), or its disabled state.
 
@@ -152,9 +157,15 @@ class ComponentLog(Vertical):
     def flush(self) -> None:
         if self._pending and not self.paused:
             batch, self._pending = self._pending, []
+            log = self.query_one(LogView)
+            last = log.last_timestamp
+            batch.sort(key=lambda e: e.timestamp)
+            if last is not None and batch[0].timestamp < last:
+                # Older than what is on screen: put in its place, and say it came late.
+                batch = [e if e.late or e.timestamp >= last else _late(e) for e in batch]
             lines = self._lines(batch)
             if lines:
-                self.query_one(LogView).write_rows(lines)
+                log.write_in_order(lines)
 
     def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
         self.filter, self.matcher = flt, matcher
@@ -170,7 +181,8 @@ class ComponentLog(Vertical):
         log = self.query_one(LogView)
         log.clear()
         held = {id(e) for e in self._pending} if self.paused else set()
-        lines = self._lines(e for e in self.events if id(e) not in held)
+        kept = sorted((e for e in self.events if id(e) not in held), key=lambda e: e.timestamp)
+        lines = self._lines(kept)
         if not self.paused:
             self._pending = []
         log.write_rows(lines)
@@ -297,7 +309,6 @@ class LogPanes(Vertical):
         self.capacity = capacity
         self.current = "All"
         self.configs: dict[str, LogConfig] = {}
-        self.interleaver = Interleaver()
         self.filter = LogFilter()
         self.search_text = ""
         self.found = ""
@@ -336,16 +347,13 @@ class LogPanes(Vertical):
     def set_config(self, config: LogConfig) -> None:
         self.configs[config.component] = config
         self.query_one(f"#log-{config.component}", ComponentLog).set_config(config)
-        self.interleaver.set_components(
-            c.component for c in self.configs.values() if c.enabled and c.group_name
-        )
 
     def add(self, batch: LogBatch) -> None:
         self.query_one(f"#log-{batch.component}", ComponentLog).queue(batch.events)
-        merged = self.interleaver.add(batch.component, batch.events, batch.polled_to)
-        self.query_one("#log-All", ComponentLog).queue(merged)
+        # The merged view shows events at once and keeps itself in time order.
+        self.query_one("#log-All", ComponentLog).queue(batch.events)
         # Draw soon, once for the batches of several components arriving together.
-        if self._flush_timer is None and (batch.events or merged):
+        if self._flush_timer is None and batch.events:
             self._flush_timer = self.set_timer(FLUSH_DELAY, self._flush_due)
 
     def _flush_due(self) -> None:
@@ -354,10 +362,6 @@ class LogPanes(Vertical):
 
     def reset(self) -> None:
         """Empty every view before a new backfill."""
-        self.interleaver = Interleaver()
-        self.interleaver.set_components(
-            c.component for c in self.configs.values() if c.enabled and c.group_name
-        )
         for view in self.views():
             view.reset()
 

@@ -7,7 +7,7 @@ the line under the cursor can be shown in full.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -165,6 +165,57 @@ class LogView(ScrollView, can_focus=True):
             if removed:
                 self.scroll_to(y=max(0, self.scroll_y - removed), animate=False, immediate=True)
             self.refresh()
+
+    @property
+    def last_timestamp(self) -> int | None:
+        """Timestamp of the newest event shown, if the last line has one."""
+        last = self._events[-1] if self._events else None
+        return last.timestamp if last is not None else None
+
+    def write_in_order(self, rows: Iterable[tuple[str, LogEvent | None]]) -> None:
+        """Append rows, except those of events older than the last one shown: those go
+        after the last line with an equal or older timestamp, so the view stays in order."""
+        rows = list(rows)
+        last = self.last_timestamp
+        if last is None:
+            self.write_rows(rows)
+            return
+        newer = [r for r in rows if r[1] is None or r[1].timestamp >= last]
+        older = [r for r in rows if r[1] is not None and r[1].timestamp < last]
+        if older:
+            self._insert_rows(older)
+        if newer:
+            self.write_rows(newer)
+
+    def _insert_rows(self, rows: list[tuple[str, LogEvent | None]]) -> None:
+        def when(event: LogEvent | None) -> int:
+            return event.timestamp if event is not None else -1
+
+        following = self.cursor is None and self.is_vertical_scroll_end
+        top = self._top_row()
+        before_top = 0
+        # Newest first, so each insertion point is still valid for the next.
+        for text, event in reversed(rows):
+            at = bisect_right(self._events, when(event), key=when)
+            self._texts.insert(at, text.expandtabs(4) if "\t" in text else text)
+            self._events.insert(at, event)
+            if self.cursor is not None and self.cursor >= self._base + at:
+                self.cursor += 1
+            if top is not None and self._base + at <= top:
+                before_top += 1
+            self._width = max(self._width, _width(text))
+        self._cache.clear()
+        if self.wrap:
+            self._rewrap()
+        removed = self._trim()
+        self._resize()
+        if following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        elif before_top - removed:
+            self.scroll_to(
+                y=max(0, self.scroll_y + before_top - removed), animate=False, immediate=True
+            )
+        self.refresh()
 
     def write_lines(self, lines: Iterable[str]) -> None:
         self.write_rows((line, None) for line in lines)
