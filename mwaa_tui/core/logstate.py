@@ -61,13 +61,25 @@ class RingBuffer(Generic[T]):
 class LogFollower:
     """Which events of a poll are new, in time order, and where the next poll starts.
 
-    Each poll re-reads `overlap_ms` before the newest timestamp seen, because
+    Each poll re-reads an overlap before the newest timestamp seen, because
     CloudWatch ingests some events late with older timestamps. Events already
     delivered are dropped by eventId; events older than the newest delivered
-    one are marked late.
+    one are marked late. On a busy group the overlap shrinks (never below
+    `min_overlap_ms`) so that a poll re-reads about `overlap_events` events.
     """
 
-    def __init__(self, start_ms: int, overlap_ms: int = 30_000, capacity: int = 50_000) -> None:
+    def __init__(
+        self,
+        start_ms: int,
+        overlap_ms: int = 30_000,
+        capacity: int = 50_000,
+        *,
+        min_overlap_ms: int = 10_000,
+        overlap_events: int = 5_000,
+    ) -> None:
+        self.max_overlap_ms = overlap_ms
+        self.min_overlap_ms = min(min_overlap_ms, overlap_ms)
+        self.overlap_events = overlap_events
         self.overlap_ms = overlap_ms
         self.newest_ms: int | None = None
         self._start_ms = start_ms
@@ -78,6 +90,15 @@ class LogFollower:
         if self.newest_ms is None:
             return self._start_ms
         return max(self._start_ms, self.newest_ms - self.overlap_ms)
+
+    def delivered(self, event_id: str) -> bool:
+        """Whether an event with this id was delivered already (checked before parsing)."""
+        return bool(event_id) and event_id in self._seen
+
+    def _adapt(self, count: int, span_ms: int) -> None:
+        rate = count / max(1_000, span_ms)  # events per ms
+        wanted = int(self.overlap_events / rate) if rate else self.max_overlap_ms
+        self.overlap_ms = max(self.min_overlap_ms, min(self.max_overlap_ms, wanted))
 
     def accept(self, events: Iterable[LogEvent]) -> list[LogEvent]:
         """The events not delivered before, oldest first, late ones flagged."""
@@ -92,6 +113,7 @@ class LogFollower:
                 out.append(e)
         if fresh:
             top = fresh[-1].timestamp
+            self._adapt(len(fresh), top - (newest if newest is not None else fresh[0].timestamp))
             self.newest_ms = top if newest is None else max(newest, top)
         return out
 

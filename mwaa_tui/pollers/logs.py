@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
@@ -58,6 +58,7 @@ class LogPoller(Poller):
             None,
             redact=self.redact,
             max_pages=MAX_PAGES_PER_POLL,
+            skip=self.follower.delivered,
         )
         fresh = self.follower.accept(events)
         # Sent even when empty: the merged view waits on every component's progress.
@@ -72,9 +73,10 @@ async def filter_pages(
     *,
     redact: bool,
     max_pages: int,
+    skip: Callable[[str], bool] | None = None,
 ) -> list[LogEvent]:
     """FilterLogEvents over one group, paginated by hand: the same token can come back, and
-    empty pages can carry one."""
+    empty pages can carry one. Events whose id `skip` accepts are not parsed at all."""
     events: list[LogEvent] = []
     token: str | None = None
     tokens_seen: set[str] = set()
@@ -89,8 +91,11 @@ async def filter_pages(
         if token:
             params["nextToken"] = token
         resp = await gateway.call("logs", "filter_log_events", **params)
+        raw = resp.get("events") or ()
         events.extend(
-            to_event(config.component, e, redact_secrets=redact) for e in resp.get("events") or ()
+            to_event(config.component, e, redact_secrets=redact)
+            for e in raw
+            if skip is None or not skip(str(e.get("eventId", "")))
         )
         token = resp.get("nextToken")
         if not token or token in tokens_seen:

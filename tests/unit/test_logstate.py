@@ -89,3 +89,15 @@ def test_log_filter_text_regex_and_level() -> None:
     warn_up = LogFilter(level="WARNING")
     assert [shown(e, warn_up, None) for e in (err, info, plain)] == [True, False, True]
     assert [next_threshold(x) for x in (None, "WARNING", "ERROR")] == ["WARNING", "ERROR", None]
+
+
+def test_the_overlap_shrinks_on_a_busy_group_and_grows_back_when_quiet() -> None:
+    follower = LogFollower(0)
+    busy = [LogEvent("Worker", 1_000 + i * 2, f"m{i}", event_id=f"b{i}") for i in range(3_000)]
+    follower.accept(busy)  # 500 lines/s
+    assert follower.overlap_ms == 10_000
+    assert follower.delivered("b5") and not follower.delivered("new")
+    quiet = [LogEvent("Worker", 60_000 + i * 1_000, f"q{i}", event_id=f"q{i}") for i in range(5)]
+    follower.accept(quiet)
+    assert follower.overlap_ms == 30_000
+    assert follower.next_start_ms == 64_000 - 30_000
