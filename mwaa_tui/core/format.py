@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from mwaa_tui.core.snapshots import SourceHealth
 
@@ -35,7 +36,13 @@ def ago(when: float | None, now: float) -> str:
 
 
 def clock_time(epoch: float, *, utc: bool = True) -> str:
-    dt = datetime.fromtimestamp(epoch, UTC) if utc else datetime.fromtimestamp(epoch)
+    """`HH:MM:SS`; log lines come many to a second, so each second is formatted once."""
+    return _clock_time(int(epoch // 1), utc)
+
+
+@lru_cache(maxsize=4096)
+def _clock_time(second: int, utc: bool) -> str:
+    dt = datetime.fromtimestamp(second, UTC) if utc else datetime.fromtimestamp(second)
     return dt.strftime("%H:%M:%S")
 
 

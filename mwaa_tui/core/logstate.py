@@ -65,7 +65,9 @@ class LogFollower:
     CloudWatch ingests some events late with older timestamps. Events already
     delivered are dropped by eventId; events older than the newest delivered
     one are marked late. On a busy group the overlap shrinks (never below
-    `min_overlap_ms`) so that a poll re-reads about `overlap_events` events.
+    `min_overlap_ms`) so that a poll re-reads about `overlap_events` events, and
+    only every `busy_every`-th poll re-reads it: the others start at the newest
+    event, since parsing re-read events is most of a busy tail's cost.
     """
 
     def __init__(
@@ -76,7 +78,13 @@ class LogFollower:
         *,
         min_overlap_ms: int = 10_000,
         overlap_events: int = 5_000,
+        quiet_events: int = 2_000,
+        busy_every: int = 4,
     ) -> None:
+        self.quiet_events = quiet_events
+        self.busy_every = busy_every
+        self.polls = 0
+        self.busy = False
         self.max_overlap_ms = overlap_ms
         self.min_overlap_ms = min(min_overlap_ms, overlap_ms)
         self.overlap_events = overlap_events
@@ -89,6 +97,8 @@ class LogFollower:
     def next_start_ms(self) -> int:
         if self.newest_ms is None:
             return self._start_ms
+        if self.busy and self.polls % self.busy_every:
+            return max(self._start_ms, self.newest_ms)
         return max(self._start_ms, self.newest_ms - self.overlap_ms)
 
     def delivered(self, event_id: str) -> bool:
@@ -99,9 +109,11 @@ class LogFollower:
         rate = count / max(1_000, span_ms)  # events per ms
         wanted = int(self.overlap_events / rate) if rate else self.max_overlap_ms
         self.overlap_ms = max(self.min_overlap_ms, min(self.max_overlap_ms, wanted))
+        self.busy = rate * self.overlap_ms > self.quiet_events
 
     def accept(self, events: Iterable[LogEvent]) -> list[LogEvent]:
         """The events not delivered before, oldest first, late ones flagged."""
+        self.polls += 1
         fresh = [e for e in events if self._seen.add(e.event_id or _fallback_id(e))]
         fresh.sort(key=lambda e: (e.timestamp, e.ingestion_time))
         newest = self.newest_ms

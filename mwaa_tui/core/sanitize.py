@@ -41,6 +41,10 @@ def sanitize(text: object, *, multiline: bool = False, max_chars: int = DEFAULT_
     if text is None:
         return ""
     s = text if isinstance(text, str) else str(text)
+    # Fast path: nothing to strip (isprintable is False for every control, C1 and bidi
+    # character, and for tab and newline, which take the long way).
+    if len(s) <= max_chars and s.isprintable():
+        return s
     if len(s) > max_chars:
         cut = len(s) - max_chars
         s = s[:max_chars]

@@ -14,6 +14,10 @@ from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
 from mwaa_tui.pollers.base import Poller
 
 MAX_PAGES_PER_POLL = 20
+PAGE_EVENTS = 2_500
+"""Events per FilterLogEvents page (AWS allows 10,000): parsing a page blocks the event
+loop, and a quarter of the maximum keeps that under a key press's budget on a busy group,
+while a quiet group's poll still fits in one page."""
 
 
 def to_event(component: str, raw: dict[str, Any], *, redact_secrets: bool = True) -> LogEvent:
@@ -85,6 +89,7 @@ async def filter_pages(
             "logGroupName": config.group_name,
             "startTime": start_ms,
             "interleaved": True,
+            "limit": PAGE_EVENTS,
         }
         if end_ms is not None:
             params["endTime"] = end_ms

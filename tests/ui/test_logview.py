@@ -90,3 +90,27 @@ async def test_an_older_line_goes_in_its_place_and_the_cursor_keeps_its_line() -
         assert view.lines[5:8] == ["line 5", "late five", "line 6"]
         assert view.lines[-2:] == ["line 20", "line 21"]
         assert view.text_at(view.cursor or 0) == picked
+
+
+async def test_a_batch_from_another_component_is_merged_in_time_order() -> None:
+    app = Host()
+    async with app.run_test(size=(40, 8)) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+
+        def at(ts: int, text: str) -> tuple[str, LogEvent]:
+            return (text, LogEvent("Worker", ts, text, event_id=text))
+
+        view.write_rows([at(t, f"a{t}") for t in range(0, 20, 2)])
+        await pilot.pause()
+        view.action_first()
+        for _ in range(2):
+            await pilot.press("down")  # on a4
+        assert view.text_at(view.cursor or 0) == "a4"
+        view.write_in_order([at(t, f"b{t}") for t in (21, 3, 4, 5, 1)])
+        await pilot.pause()
+        assert view.lines == [
+            "a0", "b1", "a2", "b3", "a4", "b4", "b5", "a6", "a8", "a10", "a12", "a14", "a16",
+            "a18", "b21",
+        ]  # fmt: skip
+        assert view.text_at(view.cursor or 0) == "a4"

@@ -93,11 +93,17 @@ def test_log_filter_text_regex_and_level() -> None:
 
 def test_the_overlap_shrinks_on_a_busy_group_and_grows_back_when_quiet() -> None:
     follower = LogFollower(0)
-    busy = [LogEvent("Worker", 1_000 + i * 2, f"m{i}", event_id=f"b{i}") for i in range(3_000)]
+    busy = [LogEvent("Worker", 100_000 + i * 2, f"m{i}", event_id=f"b{i}") for i in range(3_000)]
     follower.accept(busy)  # 500 lines/s
-    assert follower.overlap_ms == 10_000
+    assert follower.overlap_ms == 10_000 and follower.busy
     assert follower.delivered("b5") and not follower.delivered("new")
-    quiet = [LogEvent("Worker", 60_000 + i * 1_000, f"q{i}", event_id=f"q{i}") for i in range(5)]
+    newest = 100_000 + 2_999 * 2
+    starts = []
+    for _ in range(4):  # only every fourth poll re-reads the overlap on a busy group
+        starts.append(follower.next_start_ms)
+        follower.accept([])
+    assert starts == [newest, newest, newest, newest - 10_000]
+    quiet = [LogEvent("Worker", 160_000 + i * 1_000, f"q{i}", event_id=f"q{i}") for i in range(5)]
     follower.accept(quiet)
-    assert follower.overlap_ms == 30_000
-    assert follower.next_start_ms == 64_000 - 30_000
+    assert follower.overlap_ms == 30_000 and not follower.busy
+    assert follower.next_start_ms == 164_000 - 30_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from rich.highlighter import Highlighter
 from rich.text import Text
@@ -88,14 +87,13 @@ def format_event(event: LogEvent, *, tag: bool, utc: bool = True) -> list[str]:
         head += " late"
     if tag:
         head += f" {TAGS.get(event.component, event.component):<6}"
-    lines = _AIRFLOW_TS.sub("", event.message, count=1).split("\n")
-    out = [f"{head} {lines[0]}"]
-    out.extend(" " * 9 + "│ " + extra for extra in lines[1:])
-    return out
-
-
-def _late(event: LogEvent) -> LogEvent:
-    return replace(event, late=True)
+    message = event.message
+    if message.startswith("["):
+        message = _AIRFLOW_TS.sub("", message, count=1)
+    if "\n" not in message:
+        return [f"{head} {message}"]
+    lines = message.split("\n")
+    return [f"{head} {lines[0]}", *(" " * 9 + "│ " + extra for extra in lines[1:])]
 
 
 class ComponentLog(Vertical):
@@ -158,11 +156,9 @@ class ComponentLog(Vertical):
         if self._pending and not self.paused:
             batch, self._pending = self._pending, []
             log = self.query_one(LogView)
-            last = log.last_timestamp
+            # Components are polled at different moments: in the merged view an older
+            # line is no news, and goes in its place. Lateness is the follower's verdict.
             batch.sort(key=lambda e: e.timestamp)
-            if last is not None and batch[0].timestamp < last:
-                # Older than what is on screen: put in its place, and say it came late.
-                batch = [e if e.late or e.timestamp >= last else _late(e) for e in batch]
             lines = self._lines(batch)
             if lines:
                 log.write_in_order(lines)

@@ -173,48 +173,43 @@ class LogView(ScrollView, can_focus=True):
         return last.timestamp if last is not None else None
 
     def write_in_order(self, rows: Iterable[tuple[str, LogEvent | None]]) -> None:
-        """Append rows, except those of events older than the last one shown: those go
-        after the last line with an equal or older timestamp, so the view stays in order."""
-        rows = list(rows)
+        """Add rows in time order (rows without an event count as newest): rows older than
+        the last one shown are merged into place after lines of equal or older time."""
+        new = sorted(rows, key=lambda r: _when(r[1]))
         last = self.last_timestamp
-        if last is None:
-            self.write_rows(rows)
+        if not new or last is None or _when(new[0][1]) >= last:
+            self.write_rows(new)
             return
-        newer = [r for r in rows if r[1] is None or r[1].timestamp >= last]
-        older = [r for r in rows if r[1] is not None and r[1].timestamp < last]
-        if older:
-            self._insert_rows(older)
-        if newer:
-            self.write_rows(newer)
-
-    def _insert_rows(self, rows: list[tuple[str, LogEvent | None]]) -> None:
-        def when(event: LogEvent | None) -> int:
-            return event.timestamp if event is not None else -1
-
         following = self.cursor is None and self.is_vertical_scroll_end
         top = self._top_row()
-        before_top = 0
-        # Newest first, so each insertion point is still valid for the next.
-        for text, event in reversed(rows):
-            at = bisect_right(self._events, when(event), key=when)
-            self._texts.insert(at, text.expandtabs(4) if "\t" in text else text)
-            self._events.insert(at, event)
-            if self.cursor is not None and self.cursor >= self._base + at:
-                self.cursor += 1
-            if top is not None and self._base + at <= top:
-                before_top += 1
-            self._width = max(self._width, _width(text))
+        at = bisect_right(self._events, _when(new[0][1]), key=_when)
+        tail = list(zip(self._texts[at:], self._events[at:], strict=True))
+        new_times = [_when(e) for _, e in new]
+
+        def moved(row: int | None) -> int | None:
+            """Where absolute row `row` goes once the new rows are merged in."""
+            if row is None or row < self._base + at:
+                return row
+            k = row - self._base - at
+            return row + bisect_left(new_times, _when(tail[k][1]))
+
+        cursor, top = moved(self.cursor), moved(top)
+        # Two sorted runs: Timsort merges them in C; stable, so old rows stay first on ties.
+        merged = tail + new
+        merged.sort(key=lambda r: _when(r[1]))
+        self._texts[at:] = [t.expandtabs(4) if "\t" in t else t for t, _ in merged]
+        self._events[at:] = [e for _, e in merged]
+        self._width = max(self._width, max(_width(t) for t, _ in new))
+        self.cursor = cursor
         self._cache.clear()
         if self.wrap:
             self._rewrap()
-        removed = self._trim()
+        self._trim()
         self._resize()
         if following:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-        elif before_top - removed:
-            self.scroll_to(
-                y=max(0, self.scroll_y + before_top - removed), animate=False, immediate=True
-            )
+        elif top is not None:
+            self.scroll_to(y=self._display_y(max(top, self._base)), animate=False, immediate=True)
         self.refresh()
 
     def write_lines(self, lines: Iterable[str]) -> None:
@@ -430,6 +425,10 @@ class LogView(ScrollView, can_focus=True):
         self.post_message(
             self.LineChosen(self, self.event_at(self.cursor), self.text_at(self.cursor))
         )
+
+
+def _when(event: LogEvent | None) -> int:
+    return event.timestamp if event is not None else 2**63
 
 
 def _width(text: str) -> int:
