@@ -1,6 +1,6 @@
 """Run every benchmark and print the figures.
 
-.venv/bin/python -m bench                # startup (5 runs) and 60 s idle
+.venv/bin/python -m bench                # startup (5 runs), 60 s idle, the log tail under load
 .venv/bin/python -m bench --soak 10      # and peak memory after 10 minutes
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import idle, metrics_panels, startup, trail_list
+from bench import idle, log_tail, metrics_panels, startup, trail_list
 
 parser = argparse.ArgumentParser(prog="python -m bench")
 parser.add_argument("--runs", type=int, default=5, help="startup runs (median reported)")
@@ -27,5 +27,6 @@ trail_list.run()
 idle.run(args.idle_seconds)
 idle.run(args.idle_seconds, external=True)
 metrics_panels.run(args.idle_seconds)
+log_tail.run(args.idle_seconds)
 if args.soak:
     idle.run(args.soak * 60, window=60.0)

@@ -8,24 +8,20 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 from textual.worker import Worker
 
-from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
-from mwaa_tui.core.catalogue import DiscoveredSeries
-from mwaa_tui.core.format import health_line, parse_duration
+from mwaa_tui.aws.clients import AwsGateway, ConfigError
+from mwaa_tui.core.format import health_line
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
     AlarmsSnapshot,
@@ -33,46 +29,32 @@ from mwaa_tui.core.snapshots import (
     HealthUpdate,
     LogBatch,
     LogConfig,
-    MetricSeries,
     MetricsSnapshot,
     SourceHealth,
     TrailBatch,
 )
-from mwaa_tui.files import default_directory, save_private
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.environment import EnvironmentPoller
-from mwaa_tui.pollers.logs import LogPoller, fetch_window
+from mwaa_tui.pollers.logs import LogPoller
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
+from mwaa_tui.ui.config import AppConfig, Intervals
 from mwaa_tui.ui.messages import PollerUpdate
-from mwaa_tui.ui.screens.alarm_history import AlarmHistory
-from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
+from mwaa_tui.ui.requests import UserRequests
 from mwaa_tui.ui.screens.help import HelpScreen
-from mwaa_tui.ui.screens.insights import InsightsSearch
-from mwaa_tui.ui.screens.line_detail import LineDetail
-from mwaa_tui.ui.screens.log_window import LogWindow
-from mwaa_tui.ui.screens.picker import ChoicePicker, EnvironmentPicker
-from mwaa_tui.ui.screens.task_logs import TaskBrowser
-from mwaa_tui.ui.screens.trail_detail import TrailDetail
+from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
-from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
+__all__ = ["AppConfig", "Intervals", "MwaaApp"]
+
 PANES = ("logs", "metrics", "alarms", "trail")
-BACKFILLS = (
-    ("1m", 60.0),
-    ("10m", 600.0),
-    ("30m", 1800.0),
-    ("1h", 3600.0),
-    ("6h", 21600.0),
-    ("24h", 86400.0),
-)
 PANE_NAMES = {
     "LogView": "log view",
     "MetricsPanel": "metrics",
@@ -81,51 +63,7 @@ PANE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Intervals:
-    """Seconds between polls of each source."""
-
-    environment: float = 30.0
-    logs: float = 3.0
-    """`aws logs tail --follow` waits 5 s; CloudWatch shows events 5-20 s late anyway, and
-    five components at 3 s leave most of the 5 TPS FilterLogEvents quota to others."""
-    metrics: float = 60.0
-    """One-minute data: fetching it more often costs money and shows nothing new."""
-    alarms: float = 30.0
-    trail: float = 30.0
-
-
-@dataclass(frozen=True)
-class AppConfig:
-    aws: AwsSettings
-    environment: str | None
-    where: str = ""
-    """Shown after the region, e.g. ` · sandbox`."""
-    note: str = ""
-    """Shown at the end of the status line, e.g. the sandbox's URL."""
-    since_seconds: float = 600.0
-    buffer_lines: int = 10_000
-    intervals: Intervals = field(default_factory=Intervals)
-    initial: EnvironmentSnapshot | None = None
-    choices: tuple[str, ...] = ()
-    clock: Callable[[], float] = time.time
-    timer: Callable[[], float] = time.perf_counter
-    """Measures call latency; snapshot tests freeze it with the clock."""
-    timings_path: str | None = None
-    extra_panels: tuple[DiscoveredSeries, ...] = ()
-    """Panels from the config file."""
-    extra_alarms: tuple[str, ...] = ()
-    """Alarm names from the config file, listed whatever their metrics."""
-    config_errors: tuple[str, ...] = ()
-    """One message per config entry that was skipped, shown at start."""
-    bell: bool = False
-    """Ring the terminal bell when an alarm goes into ALARM."""
-    redact: bool = True
-    """Mask secrets in what is shown and saved (`--no-redact` turns it off)."""
-    save_dir: Path = field(default_factory=default_directory)
-
-
-class MwaaApp(App[int]):
+class MwaaApp(UserRequests):
     """mwaa-tui's one screen. Pollers post `PollerUpdate`s; this routes them to widgets."""
 
     CSS_PATH = "app.tcss"
@@ -183,11 +121,6 @@ class MwaaApp(App[int]):
         self._subtitles: dict[str | None, tuple[str, str]] = {}
         self.since_seconds = config.since_seconds
         """How far back the log tail starts; `b` changes it."""
-
-    @property
-    def main(self) -> Screen[Any]:
-        """The main screen, whatever modal is on top of it."""
-        return self.screen_stack[0]
 
     def _fatal_error(self) -> None:
         """Textual's crash report shows local variables, which can hold credentials: not here."""
@@ -286,9 +219,6 @@ class MwaaApp(App[int]):
             poller.run(self._emit), name=poller.source, group="pollers", exit_on_error=False
         )
         self.pollers[poller.source] = (poller, worker)
-
-    def _emit(self, payload: object) -> None:
-        self.post_message(PollerUpdate(payload))
 
     def _reconcile_logs(self, snapshot: EnvironmentSnapshot) -> None:
         """Start, stop or move log pollers when the logging configuration changes."""
@@ -525,186 +455,3 @@ class MwaaApp(App[int]):
         top = target.id in ("logs", "metrics")
         self.main.query_one("#top").display = top
         self.main.query_one("#bottom").display = not top
-
-    def on_metrics_panel_chart_requested(self, message: MetricsPanel.ChartRequested) -> None:
-        self._chart(message.series)
-
-    def _chart(self, series: MetricSeries) -> None:
-        panel = self.main.query_one(MetricsPanel)
-        everything = panel.snapshot.series if panel.snapshot else (series,)
-        alarms = self.alarms.alarms if self.alarms else ()
-        self.push_screen(MetricChart(chart_series(series, everything), thresholds(series, alarms)))
-
-    def _metrics_poller(self) -> MetricsPoller | None:
-        entry = self.pollers.get("metrics")
-        return entry[0] if entry is not None and isinstance(entry[0], MetricsPoller) else None
-
-    def on_metrics_panel_visible_changed(self, message: MetricsPanel.VisibleChanged) -> None:
-        poller = self._metrics_poller()
-        if poller is not None:
-            poller.set_visible(message.keys)
-
-    def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
-        poller = self._metrics_poller()
-        if poller is not None:
-            poller.set_range(message.seconds)
-        self.main.query_one("#metrics").border_title = f"Metrics · {message.label}"
-
-    def on_alarms_pane_act(self, message: AlarmsPane.Act) -> None:
-        alarm = message.alarm
-        if message.what == "logs":
-            moment = alarm.updated or self.clock()
-            self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
-        elif message.what == "history":
-            self.run_worker(self._history(alarm.name), group="alarm-history", exclusive=True)
-        elif message.what == "chart":
-            panel = self.main.query_one(MetricsPanel)
-            match = next(
-                (
-                    s
-                    for s in (panel.snapshot.series if panel.snapshot else ())
-                    if (s.namespace, s.metric) == (alarm.namespace, alarm.metric)
-                    and set(s.dimensions) == set(alarm.dimensions)
-                ),
-                None,
-            )
-            if match is None:
-                self.notify("no data for this alarm's metric in the metrics pane", markup=False)
-            else:
-                self._chart(match)
-
-    async def _history(self, name: str) -> None:
-        if self.gateway is None:
-            return
-        try:
-            resp = await self.gateway.call(
-                "cloudwatch",
-                "describe_alarm_history",
-                AlarmName=name,
-                HistoryItemType="StateUpdate",
-                MaxRecords=50,
-            )
-        except AwsError as exc:
-            self._failed(exc, "Alarm history")
-            return
-        self.push_screen(AlarmHistory(name, list(resp.get("AlarmHistoryItems") or ())))
-
-    def _failed(self, exc: AwsError, title: str) -> None:
-        """A one-off request the user made failed: say why, in plain words."""
-        self.notify(exc.info.describe(), title=title, severity="error", markup=False)
-
-    def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
-        entry = self.pollers.get("cloudtrail")
-        if entry is None or not isinstance(entry[0], TrailPoller):
-            self.main.query_one(TrailPane).older_loaded()
-            return
-        self.run_worker(self._load_older(entry[0]), group="trail-older", exclusive=True)
-
-    async def _load_older(self, poller: TrailPoller) -> None:
-        try:
-            await poller.load_older(self._emit)
-        except AwsError as exc:
-            self.main.query_one(TrailPane).older_loaded()
-            self._failed(exc, "CloudTrail")
-
-    def on_log_panes_save(self, message: LogPanes.Save) -> None:
-        name = f"logs-{self.environment or 'mwaa'}-{message.view}-{int(self.clock())}.log"
-        self._save(name, message.text)
-
-    def _save(self, name: str, text: str) -> None:
-        try:
-            path = save_private(self.config.save_dir, name, text)
-        except OSError as exc:
-            self.notify(f"could not save: {exc}", title="Save", severity="error", markup=False)
-            return
-        self.notify(f"saved to {path}", title="Save", markup=False, timeout=8)
-
-    def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
-        event = message.event
-        self._save(f"cloudtrail-{event.name}-{event.event_id}.json", event.raw + "\n")
-
-    def on_trail_detail_show_logs(self, message: TrailDetail.ShowLogs) -> None:
-        event = message.event
-        self.show_logs_around(event.time, f"Logs around {event.name} by {event.user}")
-
-    def show_logs_around(
-        self, moment: float, title: str, before: float = 120, after: float = 120
-    ) -> None:
-        """Fetch every enabled component's logs around `moment` and show them."""
-        self.run_worker(
-            self._logs_around(moment, title, before, after), group="log-window", exclusive=True
-        )
-
-    async def _logs_around(self, moment: float, title: str, before: float, after: float) -> None:
-        if self.gateway is None or self.snapshot is None:
-            return
-        start, end = moment - before, moment + after
-        self.notify("fetching logs…", timeout=2)
-        try:
-            events = await fetch_window(
-                self.gateway,
-                self.snapshot.logging,
-                int(start * 1000),
-                int(end * 1000),
-                redact=self.config.redact,
-            )
-        except AwsError as exc:
-            self._failed(exc, "Logs")
-            return
-        self.push_screen(LogWindow(title, start, end, events))
-
-    def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
-        self.push_screen(LineDetail(message.event, message.text))
-
-    def on_log_panes_requested(self, message: LogPanes.Requested) -> None:
-        if message.what == "since":
-            choices = [
-                f"{label}{'  (now)' if secs == self.since_seconds else ''}"
-                for label, secs in BACKFILLS
-            ]
-            self.push_screen(
-                ChoicePicker("Start the tail how far back? (reloads every view)", choices),
-                self._since_picked,
-            )
-            return
-        if self.gateway is None or self.snapshot is None:
-            self.notify("waiting for the environment", markup=False)
-            return
-        if message.what == "tasks":
-            cfg = self.snapshot.log_config("Task")
-            if cfg is None or not cfg.enabled or not cfg.group_name:
-                self.notify("task logs are disabled in this environment", markup=False)
-                return
-            self.push_screen(
-                TaskBrowser(self.gateway, cfg.group_name, self.clock, redact=self.config.redact)
-            )
-        elif message.what == "insights":
-            configs = [
-                c
-                for c in self.snapshot.logging
-                if message.view == "All" or c.component == message.view
-            ]
-            self.push_screen(
-                InsightsSearch(
-                    self.gateway, configs, message.text, self.clock, redact=self.config.redact
-                )
-            )
-
-    def _since_picked(self, choice: str | None) -> None:
-        if not choice:
-            return
-        self.since_seconds = parse_duration(choice.split()[0])
-        panes = self.main.query_one(LogPanes)
-        panes.reset()
-        # New pollers for every component, starting from the new point.
-        self.log_configs.clear()
-        if self.snapshot is not None:
-            self._reconcile_logs(self.snapshot)
-        self.notify(f"log tail now starts {choice.split()[0]} back", timeout=3, markup=False)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if isinstance(event.data_table, TrailTable):
-            selected = event.data_table.selected()
-            event.stop()
-            if selected is not None:
-                self.push_screen(TrailDetail(selected))

@@ -1,0 +1,259 @@
+"""What the user asks for from a pane: charts, histories, windows of logs, saved files,
+task logs, Logs Insights searches and a new backfill. Mixed into `MwaaApp`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import DataTable
+from textual.worker import Worker
+
+from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.core.format import parse_duration
+from mwaa_tui.core.snapshots import (
+    AlarmsSnapshot,
+    EnvironmentSnapshot,
+    LogConfig,
+    MetricSeries,
+)
+from mwaa_tui.files import save_private
+from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.logs import fetch_window
+from mwaa_tui.pollers.metrics import MetricsPoller
+from mwaa_tui.pollers.trail import TrailPoller
+from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.screens.alarm_history import AlarmHistory
+from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
+from mwaa_tui.ui.screens.insights import InsightsSearch
+from mwaa_tui.ui.screens.line_detail import LineDetail
+from mwaa_tui.ui.screens.log_window import LogWindow
+from mwaa_tui.ui.screens.picker import ChoicePicker
+from mwaa_tui.ui.screens.task_logs import TaskBrowser
+from mwaa_tui.ui.screens.trail_detail import TrailDetail
+from mwaa_tui.ui.widgets.alarms import AlarmsPane
+from mwaa_tui.ui.widgets.logs import LogPanes
+from mwaa_tui.ui.widgets.logview import LogView
+from mwaa_tui.ui.widgets.metrics import MetricsPanel
+from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+
+BACKFILLS = (
+    ("1m", 60.0),
+    ("10m", 600.0),
+    ("30m", 1800.0),
+    ("1h", 3600.0),
+    ("6h", 21600.0),
+    ("24h", 86400.0),
+)
+
+
+class UserRequests(App[int]):
+    """Handlers for the one-off requests panes post; `MwaaApp` owns the state they read."""
+
+    config: AppConfig
+    clock: Callable[[], float]
+    environment: str | None
+    gateway: AwsGateway | None
+    snapshot: EnvironmentSnapshot | None
+    alarms: AlarmsSnapshot | None
+    pollers: dict[str, tuple[Poller, Worker[None]]]
+    log_configs: dict[str, LogConfig]
+    since_seconds: float
+
+    @property
+    def main(self) -> Screen[Any]:
+        """The main screen, whatever modal is on top of it."""
+        return self.screen_stack[0]
+
+    def _emit(self, payload: object) -> None:
+        self.post_message(PollerUpdate(payload))
+
+    def _reconcile_logs(self, snapshot: EnvironmentSnapshot) -> None:
+        """Start, stop or move the log pollers (the app's own job)."""
+        raise NotImplementedError
+
+    def on_metrics_panel_chart_requested(self, message: MetricsPanel.ChartRequested) -> None:
+        self._chart(message.series)
+
+    def _chart(self, series: MetricSeries) -> None:
+        panel = self.main.query_one(MetricsPanel)
+        everything = panel.snapshot.series if panel.snapshot else (series,)
+        alarms = self.alarms.alarms if self.alarms else ()
+        self.push_screen(MetricChart(chart_series(series, everything), thresholds(series, alarms)))
+
+    def _metrics_poller(self) -> MetricsPoller | None:
+        entry = self.pollers.get("metrics")
+        return entry[0] if entry is not None and isinstance(entry[0], MetricsPoller) else None
+
+    def on_metrics_panel_visible_changed(self, message: MetricsPanel.VisibleChanged) -> None:
+        poller = self._metrics_poller()
+        if poller is not None:
+            poller.set_visible(message.keys)
+
+    def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
+        poller = self._metrics_poller()
+        if poller is not None:
+            poller.set_range(message.seconds)
+        self.main.query_one("#metrics").border_title = f"Metrics · {message.label}"
+
+    def on_alarms_pane_act(self, message: AlarmsPane.Act) -> None:
+        alarm = message.alarm
+        if message.what == "logs":
+            moment = alarm.updated or self.clock()
+            self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
+        elif message.what == "history":
+            self.run_worker(self._history(alarm.name), group="alarm-history", exclusive=True)
+        elif message.what == "chart":
+            panel = self.main.query_one(MetricsPanel)
+            match = next(
+                (
+                    s
+                    for s in (panel.snapshot.series if panel.snapshot else ())
+                    if (s.namespace, s.metric) == (alarm.namespace, alarm.metric)
+                    and set(s.dimensions) == set(alarm.dimensions)
+                ),
+                None,
+            )
+            if match is None:
+                self.notify("no data for this alarm's metric in the metrics pane", markup=False)
+            else:
+                self._chart(match)
+
+    async def _history(self, name: str) -> None:
+        if self.gateway is None:
+            return
+        try:
+            resp = await self.gateway.call(
+                "cloudwatch",
+                "describe_alarm_history",
+                AlarmName=name,
+                HistoryItemType="StateUpdate",
+                MaxRecords=50,
+            )
+        except AwsError as exc:
+            self._failed(exc, "Alarm history")
+            return
+        self.push_screen(AlarmHistory(name, list(resp.get("AlarmHistoryItems") or ())))
+
+    def _failed(self, exc: AwsError, title: str) -> None:
+        """A one-off request the user made failed: say why, in plain words."""
+        self.notify(exc.info.describe(), title=title, severity="error", markup=False)
+
+    def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
+        entry = self.pollers.get("cloudtrail")
+        if entry is None or not isinstance(entry[0], TrailPoller):
+            self.main.query_one(TrailPane).older_loaded()
+            return
+        self.run_worker(self._load_older(entry[0]), group="trail-older", exclusive=True)
+
+    async def _load_older(self, poller: TrailPoller) -> None:
+        try:
+            await poller.load_older(self._emit)
+        except AwsError as exc:
+            self.main.query_one(TrailPane).older_loaded()
+            self._failed(exc, "CloudTrail")
+
+    def on_log_panes_save(self, message: LogPanes.Save) -> None:
+        name = f"logs-{self.environment or 'mwaa'}-{message.view}-{int(self.clock())}.log"
+        self._save(name, message.text)
+
+    def _save(self, name: str, text: str) -> None:
+        try:
+            path = save_private(self.config.save_dir, name, text)
+        except OSError as exc:
+            self.notify(f"could not save: {exc}", title="Save", severity="error", markup=False)
+            return
+        self.notify(f"saved to {path}", title="Save", markup=False, timeout=8)
+
+    def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
+        event = message.event
+        self._save(f"cloudtrail-{event.name}-{event.event_id}.json", event.raw + "\n")
+
+    def on_trail_detail_show_logs(self, message: TrailDetail.ShowLogs) -> None:
+        event = message.event
+        self.show_logs_around(event.time, f"Logs around {event.name} by {event.user}")
+
+    def show_logs_around(
+        self, moment: float, title: str, before: float = 120, after: float = 120
+    ) -> None:
+        """Fetch every enabled component's logs around `moment` and show them."""
+        self.run_worker(
+            self._logs_around(moment, title, before, after), group="log-window", exclusive=True
+        )
+
+    async def _logs_around(self, moment: float, title: str, before: float, after: float) -> None:
+        if self.gateway is None or self.snapshot is None:
+            return
+        start, end = moment - before, moment + after
+        self.notify("fetching logs…", timeout=2)
+        try:
+            events = await fetch_window(
+                self.gateway,
+                self.snapshot.logging,
+                int(start * 1000),
+                int(end * 1000),
+                redact=self.config.redact,
+            )
+        except AwsError as exc:
+            self._failed(exc, "Logs")
+            return
+        self.push_screen(LogWindow(title, start, end, events))
+
+    def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
+        self.push_screen(LineDetail(message.event, message.text))
+
+    def on_log_panes_requested(self, message: LogPanes.Requested) -> None:
+        if message.what == "since":
+            choices = [
+                f"{label}{'  (now)' if secs == self.since_seconds else ''}"
+                for label, secs in BACKFILLS
+            ]
+            self.push_screen(
+                ChoicePicker("Start the tail how far back? (reloads every view)", choices),
+                self._since_picked,
+            )
+            return
+        if self.gateway is None or self.snapshot is None:
+            self.notify("waiting for the environment", markup=False)
+            return
+        if message.what == "tasks":
+            cfg = self.snapshot.log_config("Task")
+            if cfg is None or not cfg.enabled or not cfg.group_name:
+                self.notify("task logs are disabled in this environment", markup=False)
+                return
+            self.push_screen(
+                TaskBrowser(self.gateway, cfg.group_name, self.clock, redact=self.config.redact)
+            )
+        elif message.what == "insights":
+            configs = [
+                c
+                for c in self.snapshot.logging
+                if message.view == "All" or c.component == message.view
+            ]
+            self.push_screen(
+                InsightsSearch(
+                    self.gateway, configs, message.text, self.clock, redact=self.config.redact
+                )
+            )
+
+    def _since_picked(self, choice: str | None) -> None:
+        if not choice:
+            return
+        self.since_seconds = parse_duration(choice.split()[0])
+        panes = self.main.query_one(LogPanes)
+        panes.reset()
+        # New pollers for every component, starting from the new point.
+        self.log_configs.clear()
+        if self.snapshot is not None:
+            self._reconcile_logs(self.snapshot)
+        self.notify(f"log tail now starts {choice.split()[0]} back", timeout=3, markup=False)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, TrailTable):
+            selected = event.data_table.selected()
+            event.stop()
+            if selected is not None:
+                self.push_screen(TrailDetail(selected))
