@@ -196,8 +196,7 @@ async def test_task_browser_by_dag_run_task_attempt_and_a_running_attempt_follow
         tree = browser.query_one(Tree)
         labels = [str(n.label) for n in tree.root.children]
         assert any(lb.startswith("old_dag") for lb in labels)
-        # The DAG with a failure opens on its own, down to the run.
-        await pick(pilot, tree, "wait")
+        # The way to the failure is open on its own, down to the failed attempt.
         assert "attempt 2  ✗ ERROR lines" in screen_text(app)
         await pick(pilot, tree, "attempt 2")
         await wait_until(pilot, lambda: isinstance(app.screen, TaskLog), what="the task log")

@@ -117,10 +117,11 @@ class InsightsSearch(ModalScreen[None]):
     def _describe(self, p: QueryProgress) -> Text:
         style = {"Complete": "bold green", "Running": "bold yellow", "Scheduled": "bold yellow"}
         text = Text(p.status, style=style.get(p.status, "bold red"))
+        cost = insights_cost(p.bytes_scanned)
+        usd = f"≈ USD {cost:.4f}" if cost >= 0.0001 else "< USD 0.0001"
         text.append(
             f" · {time.monotonic() - self.started:.1f} s · {human_bytes(p.bytes_scanned)} scanned"
-            f" (≈ USD {insights_cost(p.bytes_scanned):.4f}) · {p.records_scanned:,} records"
-            f" · {p.records_matched:,} matched"
+            f" ({usd}) · {p.records_scanned:,} records · {p.records_matched:,} matched"
         )
         if p.done and p.status == "Complete":
             text.append(f" · showing {len(p.events):,}, oldest first", style="dim")

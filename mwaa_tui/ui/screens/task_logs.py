@@ -102,6 +102,12 @@ class TaskBrowser(ModalScreen[None]):
                 for tasks, run_node in zip(runs.values(), dag_node.children, strict=True):
                     if failed(a for ts in tasks.values() for a in ts):
                         run_node.expand()
+                        for attempts, task_node in zip(
+                            tasks.values(), run_node.children, strict=True
+                        ):
+                            if failed(attempts):
+                                task_node.expand()
+                                break
                         break
 
     @staticmethod

@@ -41,11 +41,17 @@ class LogView(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False),
-        Binding("home", "first", "First line", show=False),
+        Binding(
+            "up,k",
+            "cursor(-1)",
+            "Up",
+            show=False,
+            tooltip="Line cursor up; the view stops following (End follows again)",
+        ),
+        Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Line cursor down"),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False, tooltip="A page up"),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False, tooltip="A page down"),
+        Binding("home", "first", "First line", show=False, tooltip="The oldest line kept"),
         Binding(
             "end,G",
             "follow",
@@ -54,8 +60,10 @@ class LogView(ScrollView, can_focus=True):
             id="logs.end",
             tooltip="Drop the cursor and follow the newest line",
         ),
-        Binding("left", "scroll_left", "Left", show=False),
-        Binding("right", "scroll_right", "Right", show=False),
+        Binding(
+            "left", "scroll_left", "Left", show=False, tooltip="Scroll sideways (when not wrapped)"
+        ),
+        Binding("right", "scroll_right", "Right", show=False, tooltip="Scroll sideways"),
         Binding(
             "enter",
             "detail",
