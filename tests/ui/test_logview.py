@@ -114,3 +114,21 @@ async def test_a_batch_from_another_component_is_merged_in_time_order() -> None:
             "a18", "b21",
         ]  # fmt: skip
         assert view.text_at(view.cursor or 0) == "a4"
+
+
+async def test_find_brings_a_match_far_to_the_right_into_view() -> None:
+    import re
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.write_lines([f"line {i}" for i in range(30)] + ["x" * 300 + " NEEDLE here"])
+        view.write_lines([f"after {i}" for i in range(30)])
+        await pilot.pause()
+        view.set_search(re.compile("needle", re.I))
+        assert view.find(forward=False, from_end=True) == 1
+        await pilot.pause()
+        assert view.scroll_x > 0
+        y = view._display_y(view.cursor or 0) - int(view.scroll_y)
+        assert 0 <= y < view.size.height
+        assert "NEEDLE" in view.render_line(y).text

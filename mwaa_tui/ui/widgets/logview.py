@@ -374,25 +374,45 @@ class LogView(ScrollView, can_focus=True):
             here = self.cursor - self._base
         order = range(here + 1, last + 1) if forward else range(here - 1, -1, -1)
         for i in order:
-            if find(self._texts[i]):
-                self._move_cursor(self._base + i)
+            if m := find(self._texts[i]):
+                self._move_cursor(self._base + i, center=True)
+                self._show_column(self._base + i, m.start(), m.end())
                 return sum(1 for text in self._texts[: i + 1] if find(text))
         return None
 
+    def _show_column(self, row: int, start: int, end: int) -> None:
+        """Scroll so that characters `start`-`end` of `row` are on screen."""
+        width = self.scrollable_content_region.width
+        text = self.text_at(row)
+        if self.wrap:
+            y = self._display_y(row)
+            while y + 1 < len(self._segments) and self._segments[y + 1][0] == row:
+                if self._segments[y + 1][1] > start:
+                    break
+                y += 1
+            if not self.scroll_y <= y < self.scroll_y + self.scrollable_content_region.height:
+                self.scroll_to(y=y, animate=False, immediate=True)
+            return
+        left, right = _width(text[:start]), _width(text[:end])
+        if left < self.scroll_x or right > self.scroll_x + width:
+            self.scroll_to(x=max(0, left - width // 3), animate=False, immediate=True)
+
     # -- cursor ------------------------------------------------------------------------------
 
-    def _move_cursor(self, row: int | None) -> None:
+    def _move_cursor(self, row: int | None, *, center: bool = False) -> None:
         self.cursor = row
         self._cache.clear()  # a user's key press: redrawing the visible rows is cheap
-        self._scroll_to_cursor()
+        self._scroll_to_cursor(center=center)
         self.refresh()
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
         if self.cursor is None:
             return
         y = self._display_y(self.cursor)
         height = self.scrollable_content_region.height
-        if y < self.scroll_y:
+        if center and not self.scroll_y <= y < self.scroll_y + height:
+            self.scroll_to(y=max(0, y - height // 2), animate=False, immediate=True)
+        elif y < self.scroll_y:
             self.scroll_to(y=y, animate=False, immediate=True)
         elif y >= self.scroll_y + height:
             self.scroll_to(y=y - height + 1, animate=False, immediate=True)
