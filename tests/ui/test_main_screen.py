@@ -277,3 +277,12 @@ async def test_saving_a_log_view_and_switching_to_local_time(
         assert body and all(" Worker worker_" in line for line in body)
         await pilot.press("T")
         assert "times are local" in screen_text(app)
+        await pilot.press("T")
+        assert "no times" in screen_text(app)
+        lines = log_lines(app, "Worker")
+        assert lines and not any(ln[:2].isdigit() and ln[2] == ":" for ln in lines)
+        await pilot.press("T")
+        assert all(
+            (ln[:2].isdigit() and ln[2] == ":") or ln.startswith(" " * 9 + "│")
+            for ln in log_lines(app, "Worker")
+        )

@@ -37,7 +37,6 @@ TAGS = {
 }
 TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
 VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
-CONTINUATION = "  │ "
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
 together are drawn in one repaint."""
@@ -47,8 +46,8 @@ class LevelHighlighter(Highlighter):
     """Colours time, component tag and level in lines this module formats."""
 
     _time = re.compile(r"^\d\d:\d\d:\d\d")
-    _tag = re.compile(r"^\d\d:\d\d:\d\d (?:late )?(DAG|Sched|Task|Web|Worker) ")
-    _late = re.compile(r"^\d\d:\d\d:\d\d (late) ")
+    _tag = re.compile(r"^(?:\d\d:\d\d:\d\d )?(?:late )?(DAG|Sched|Task|Web|Worker) ")
+    _late = re.compile(r"^(?:\d\d:\d\d:\d\d )?(late) ")
     _error = re.compile(
         r"\b(ERROR|CRITICAL|FATAL)\b|\[(?:ERROR|CRITICAL)\]|\"level\": ?\"(?:error|critical)\"",
         re.I,
@@ -58,7 +57,7 @@ class LevelHighlighter(Highlighter):
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
-        if plain.startswith(" " * 9 + CONTINUATION.strip()) or plain.startswith(" " * 9 + "│"):
+        if plain.lstrip(" ").startswith("│ "):
             text.stylize("dim")
             return
         if m := self._time.match(plain):
@@ -80,20 +79,27 @@ class LevelHighlighter(Highlighter):
 _AIRFLOW_TS = re.compile(r"^\[\d{4}-\d\d-\d\d[T ][\d:.,]+(?:[+-]\d{2}:?\d{2}|Z)?\] ")
 
 
-def format_event(event: LogEvent, *, tag: bool, utc: bool = True) -> list[str]:
-    """Display lines for one event: time, optional component tag, message, continuations."""
-    head = clock_time(event.timestamp / 1000, utc=utc)
+def format_event(event: LogEvent, *, tag: bool, times: str = "utc") -> list[str]:
+    """Display lines for one event: time (`utc`, `local` or `off`), `late`, an optional
+    component tag, the message, and its continuation lines."""
+    parts = [] if times == "off" else [clock_time(event.timestamp / 1000, utc=times == "utc")]
     if event.late:
-        head += " late"
+        parts.append("late")
     if tag:
-        head += f" {TAGS.get(event.component, event.component):<6}"
+        parts.append(f"{TAGS.get(event.component, event.component):<6}")
+    head = " ".join(parts) + " " if parts else ""
     message = event.message
     if message.startswith("["):
         message = _AIRFLOW_TS.sub("", message, count=1)
     if "\n" not in message:
-        return [f"{head} {message}"]
+        return [head + message]
+    indent = "" if times == "off" else " " * 9
     lines = message.split("\n")
-    return [f"{head} {lines[0]}", *(" " * 9 + "│ " + extra for extra in lines[1:])]
+    return [head + lines[0], *(f"{indent}│ {extra}" for extra in lines[1:])]
+
+
+TIMES = ("utc", "local", "off")
+TIMES_NOTE = {"local": "times are local (T: none)", "off": "no times (T: UTC)"}
 
 
 class ComponentLog(Vertical):
@@ -112,7 +118,7 @@ class ComponentLog(Vertical):
         self.paused = False
         self.filter = LogFilter()
         self.matcher: Callable[[str], bool] | None = None
-        self.utc = True
+        self.times = "utc"
 
     def compose(self) -> ComposeResult:
         yield LogView(
@@ -139,7 +145,7 @@ class ComponentLog(Vertical):
             (line, e)
             for e in events
             if shown(e, self.filter, self.matcher)
-            for line in format_event(e, tag=tag, utc=self.utc)
+            for line in format_event(e, tag=tag, times=self.times)
         ]
 
     def queue(self, events: Iterable[LogEvent]) -> None:
@@ -276,10 +282,10 @@ class LogPanes(Vertical):
         Binding(
             "T",
             "clock",
-            "UTC/local",
+            "Times",
             show=False,
             id="logs.clock",
-            tooltip="Show times in UTC or local time",
+            tooltip="Times in UTC, in local time, or none",
         ),
     ]
 
@@ -382,8 +388,8 @@ class LogPanes(Vertical):
             where = f" {self.found}" if self.found else ""
             parts.append(f"find {self.search_text!r}{where} · n/N")
         views = self.views()
-        if views and not views[0].utc:
-            parts.append("times are local (T: UTC)")
+        if views and views[0].times in TIMES_NOTE:
+            parts.append(TIMES_NOTE[views[0].times])
         status.update(Text("   ".join(parts), style="bold yellow" if self.paused else "bold"))
         status.display = bool(parts)
 
@@ -502,6 +508,6 @@ class LogPanes(Vertical):
 
     def action_clock(self) -> None:
         for view in self.views():
-            view.utc = not view.utc
+            view.times = TIMES[(TIMES.index(view.times) + 1) % len(TIMES)]
             view.redraw()
         self._status()
