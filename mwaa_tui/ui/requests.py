@@ -225,7 +225,13 @@ class UserRequests(App[int]):
                 self.notify("task logs are disabled in this environment", markup=False)
                 return
             self.push_screen(
-                TaskBrowser(self.gateway, cfg.group_name, self.clock, redact=self.config.redact)
+                TaskBrowser(
+                    self.gateway,
+                    cfg.group_name,
+                    self.clock,
+                    redact=self.config.redact,
+                    follow_seconds=self.config.intervals.logs,
+                )
             )
         elif message.what == "insights":
             configs = [

@@ -147,16 +147,14 @@ def seed_task_logs(sandbox: Sandbox, now: float) -> None:
 
 
 async def pick(pilot: Any, tree: Tree[Any], label: str) -> None:
-    """Move the tree cursor to the node starting with `label` (from the top), press Enter."""
-    while tree.cursor_line > 0:
-        await pilot.press("up")
-    for _ in range(40):
-        node = tree.cursor_node
+    """Move the tree cursor to the first node whose label starts with `label`, press Enter."""
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
         if node is not None and str(node.label).startswith(label):
-            await pilot.press("enter")
+            delta = line - tree.cursor_line
+            await pilot.press(*(["down"] * delta if delta > 0 else ["up"] * -delta), "enter")
             await pilot.pause()
             return
-        await pilot.press("down")
     raise AssertionError(f"no node {label!r} in the tree")
 
 

@@ -20,7 +20,8 @@ from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24
-FOLLOW_SECONDS = 2.0
+FOLLOW_SECONDS = 3.0
+"""A running attempt is read again this often: the log tail's own interval."""
 
 
 def _count(attempts: list[TaskAttempt]) -> Text:
@@ -40,13 +41,20 @@ class TaskBrowser(ModalScreen[None]):
     ]
 
     def __init__(
-        self, gateway: AwsGateway, group: str, clock: Callable[[], float], *, redact: bool
+        self,
+        gateway: AwsGateway,
+        group: str,
+        clock: Callable[[], float],
+        *,
+        redact: bool,
+        follow_seconds: float = FOLLOW_SECONDS,
     ) -> None:
         super().__init__()
         self.gateway = gateway
         self.group = group
         self.clock = clock
         self.redact = redact
+        self.follow_seconds = follow_seconds
         self.attempts: list[TaskAttempt] = []
 
     def compose(self) -> ComposeResult:
@@ -132,13 +140,20 @@ class TaskLog(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="tasklog.close")]
 
     def __init__(
-        self, gateway: AwsGateway, group: str, attempt: TaskAttempt, *, redact: bool
+        self,
+        gateway: AwsGateway,
+        group: str,
+        attempt: TaskAttempt,
+        *,
+        redact: bool,
+        follow_seconds: float = FOLLOW_SECONDS,
     ) -> None:
         super().__init__()
         self.gateway = gateway
         self.group = group
         self.attempt = attempt
         self.redact = redact
+        self.follow_seconds = follow_seconds
         self.lines = 0
         self.errors = 0
         self.state = "reading…"
@@ -184,6 +199,6 @@ class TaskLog(ModalScreen[None]):
                 self.state = "finished"
                 head.update(self._head())
                 return
-            self.state = f"following: no final state yet, reading every {FOLLOW_SECONDS:g} s"
+            self.state = f"following: no final state yet, reading every {self.follow_seconds:g} s"
             head.update(self._head())
-            await asyncio.sleep(FOLLOW_SECONDS)
+            await asyncio.sleep(self.follow_seconds)
