@@ -2,6 +2,7 @@
 
 python -m bench.log_tail                 # every figure below
 python -m bench.log_tail --seconds 60    # length of the 5 x 500 lines/s run
+python -m bench.log_tail --repeat 3      # that run three times, with the median of each
 
 - model ingest: raw FilterLogEvents events through parsing (sanitise, redact, level),
   dedupe and ordering into a view's ring buffer, in lines per second (median of 5);
@@ -251,9 +252,22 @@ def put_to_screen(probes: int = 12) -> list[float]:
     return delays
 
 
-def run(seconds: float = 60.0) -> None:
+def repeated_load(seconds: float, repeat: int) -> None:
+    """`under_load` several times, then the median of each figure over the runs."""
+    runs = [under_load(seconds) for _ in range(repeat)]
+    if repeat > 1:
+        print(f"over {repeat} runs (median of the runs' figures):")
+        for key in runs[0]:
+            values = [r[key] for r in runs]
+            print(
+                f"  {key:<16} {statistics.median(values):8.1f}   runs: "
+                + ", ".join(f"{v:.1f}" for v in values)
+            )
+
+
+def run(seconds: float = 60.0, repeat: int = 1) -> None:
     ingest()
-    under_load(seconds)
+    repeated_load(seconds, repeat)
     terminal_bytes()
     put_to_screen()
 
@@ -261,15 +275,16 @@ def run(seconds: float = 60.0) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.log_tail")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the load test")
     parser.add_argument("--only", choices=["ingest", "load", "bytes", "latency"])
     args = parser.parse_args()
     if args.only == "ingest":
         ingest()
     elif args.only == "load":
-        under_load(args.seconds)
+        repeated_load(args.seconds, args.repeat)
     elif args.only == "bytes":
         terminal_bytes()
     elif args.only == "latency":
         put_to_screen()
     else:
-        run(args.seconds)
+        run(args.seconds, args.repeat)
