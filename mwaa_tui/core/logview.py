@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mwaa_tui.core.levels import at_least
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.snapshots import LogEvent, LogRow
 
 THRESHOLDS: tuple[str | None, ...] = (None, "WARNING", "ERROR")
 
@@ -44,6 +44,11 @@ def compile_matcher(text: str) -> tuple[Callable[[str], bool] | None, str]:
 
 def shown(event: LogEvent, flt: LogFilter, matcher: Callable[[str], bool] | None) -> bool:
     return at_least(event.level, flt.level) and (matcher is None or matcher(event.message))
+
+
+def row_shown(row: LogRow, flt: LogFilter, matcher: Callable[[str], bool] | None) -> bool:
+    """`shown` for an event kept as a `LogRow` (level at 6, message at 2)."""
+    return at_least(row[6], flt.level) and (matcher is None or matcher(row[2]))
 
 
 def next_threshold(level: str | None) -> str | None:

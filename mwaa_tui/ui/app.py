@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -55,6 +56,7 @@ from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 __all__ = ["AppConfig", "Intervals", "MwaaApp"]
 
 PANES = ("logs", "metrics", "alarms", "trail")
+FREEZE_AFTER_SECONDS = 15.0
 PANE_NAMES = {
     "LogView": "log view",
     "MetricsPanel": "metrics",
@@ -117,6 +119,7 @@ class MwaaApp(UserRequests):
         self.seen: set[str] = set()
         """Which kinds of data have arrived, for the first-data timing."""
         self._timed_all = False
+        self._heap_frozen = False
         self._ticks = 0
         self._subtitles: dict[str | None, tuple[str, str]] = {}
         self.since_seconds = config.since_seconds
@@ -155,6 +158,7 @@ class MwaaApp(UserRequests):
         self._install_signal_handlers()
         self.main.query_one("#log-view-All").focus()
         self.set_interval(1.0, self.tick)
+        self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_heap)  # if a source never answers
         self.tick()
         self.call_after_refresh(self._mark, "first_paint")
         if self.snapshot is not None:
@@ -402,6 +406,17 @@ class MwaaApp(UserRequests):
         ):
             self._timed_all = True
             self.call_after_refresh(self._mark, "all_data")
+            self.call_after_refresh(self._freeze_heap)
+
+    def _freeze_heap(self) -> None:
+        """Once every pane has data, what exists (modules, AWS models, widgets) lives as long
+        as the app: frozen, full garbage collections stop scanning it. Without this a busy
+        tail stalled the screen for 100 ms every few seconds."""
+        if self._heap_frozen:
+            return
+        self._heap_frozen = True
+        gc.collect()
+        gc.freeze()
 
     # -- actions -----------------------------------------------------------------------------
 

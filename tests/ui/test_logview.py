@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.snapshots import LogEvent, LogRow
 from mwaa_tui.ui.widgets.logview import LogView
 
 
@@ -17,9 +17,9 @@ class Host(App[None]):
         yield LogView(max_lines=self.max_lines, id="view")
 
 
-def rows(start: int, count: int) -> list[tuple[str, LogEvent]]:
+def rows(start: int, count: int) -> list[tuple[str, LogRow]]:
     return [
-        (f"line {i}", LogEvent("Worker", i, f"line {i}", stream="s", event_id=str(i)))
+        (f"line {i}", LogEvent("Worker", i, f"line {i}", stream="s", event_id=str(i)).row())
         for i in range(start, start + count)
     ]
 
@@ -84,7 +84,7 @@ async def test_an_older_line_goes_in_its_place_and_the_cursor_keeps_its_line() -
         await pilot.pause()
         await pilot.press("up")
         picked = view.text_at(view.cursor or 0)
-        late = LogEvent("Worker", 5, "late five", stream="s", event_id="x")
+        late = LogEvent("Worker", 5, "late five", stream="s", event_id="x").row()
         view.write_in_order([("late five", late), *rows(20, 2)])
         await pilot.pause()
         assert view.lines[5:8] == ["line 5", "late five", "line 6"]
@@ -98,8 +98,8 @@ async def test_a_batch_from_another_component_is_merged_in_time_order() -> None:
         view = app.query_one(LogView)
         view.focus()
 
-        def at(ts: int, text: str) -> tuple[str, LogEvent]:
-            return (text, LogEvent("Worker", ts, text, event_id=text))
+        def at(ts: int, text: str) -> tuple[str, LogRow]:
+            return (text, LogEvent("Worker", ts, text, event_id=text).row())
 
         view.write_rows([at(t, f"a{t}") for t in range(0, 20, 2)])
         await pilot.pause()
@@ -132,3 +132,28 @@ async def test_find_brings_a_match_far_to_the_right_into_view() -> None:
         y = view._display_y(view.cursor or 0) - int(view.scroll_y)
         assert 0 <= y < view.size.height
         assert "NEEDLE" in view.render_line(y).text
+
+
+async def test_a_long_pause_keeps_counting_but_holds_only_a_buffer_of_lines() -> None:
+    from mwaa_tui.ui.widgets.logs import ComponentLog
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ComponentLog("Worker", capacity=10)
+
+    app = One()
+    async with app.run_test(size=(60, 12)) as pilot:
+        pane = app.query_one(ComponentLog)
+        pane.set_paused(True)
+        pane.queue(e for _, e in rows(0, 25))
+        pane.flush()
+        await pilot.pause()
+        assert pane.waiting == 25
+        assert len(pane._pending) == 10
+        assert pane.query_one(LogView).lines == []
+        pane.set_paused(False)
+        await pilot.pause()
+        assert [ln.split(" ", 1)[1] for ln in pane.query_one(LogView).lines] == [
+            f"line {i}" for i in range(15, 25)
+        ]
+        assert pane.waiting == 0

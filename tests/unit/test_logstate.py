@@ -107,3 +107,13 @@ def test_the_overlap_shrinks_on_a_busy_group_and_grows_back_when_quiet() -> None
     follower.accept(quiet)
     assert follower.overlap_ms == 30_000 and not follower.busy
     assert follower.next_start_ms == 164_000 - 30_000
+
+
+def test_a_kept_log_row_is_not_tracked_by_the_garbage_collector() -> None:
+    import gc
+
+    event = LogEvent("Worker", 1, "message", "stream", "id", 2, "INFO", False)
+    row = event.row()
+    gc.collect()
+    assert not gc.is_tracked(row)
+    assert LogEvent.from_row(row) == event

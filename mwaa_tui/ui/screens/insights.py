@@ -160,7 +160,7 @@ class InsightsSearch(ModalScreen[None]):
             if self.progress is None or self.progress.done:
                 self.query_id = None
         view.set_search(compile_search(text)[0])
-        view.write_rows((ln, e) for e in progress.events for ln in format_event(e, tag=True))
+        view.write_rows((ln, e.row()) for e in progress.events for ln in format_event(e, tag=True))
         if not progress.events:
             view.write_lines([f"no line matches in the last {self.range_label}"])
         view.scroll_home(animate=False)

@@ -37,7 +37,7 @@ class LogWindow(ModalScreen[None]):
             yield LogView(highlighter=LevelHighlighter(), id="log-window-lines")
 
     def on_mount(self) -> None:
-        rows = [(ln, e) for e in self.events for ln in format_event(e, tag=True)]
+        rows = [(ln, e.row()) for e in self.events for ln in format_event(e, tag=True)]
         log = self.query_one(LogView)
         if rows:
             log.write_rows(rows)

@@ -192,7 +192,7 @@ class TaskLog(ModalScreen[None]):
                 head.update(self._head())
                 return
             if events:
-                view.write_rows((ln, e) for e in events for ln in format_event(e, tag=False))
+                view.write_rows((ln, e.row()) for e in events for ln in format_event(e, tag=False))
                 self.lines += len(events)
                 self.errors += sum(1 for e in events if e.level in ("ERROR", "CRITICAL"))
             if attempt_finished(e.message for e in events):

@@ -22,9 +22,9 @@ from mwaa_tui.core.logview import (
     compile_matcher,
     compile_search,
     next_threshold,
-    shown,
+    row_shown,
 )
-from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent
+from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent, LogRow
 from mwaa_tui.ui.widgets.logview import LogView
 
 TAGS = {
@@ -113,8 +113,10 @@ class ComponentLog(Vertical):
         super().__init__(id=f"log-{view}", **kwargs)  # type: ignore[arg-type]
         self.view = view
         self.capacity = capacity
-        self.events: RingBuffer[LogEvent] = RingBuffer(capacity)
-        self._pending: list[LogEvent] = []
+        self.events: RingBuffer[LogRow] = RingBuffer(capacity)
+        self._pending: list[LogRow] = []
+        self._dropped_waiting = 0
+        """Events that arrived while paused and passed the filter, beyond what is kept."""
         self.paused = False
         self.filter = LogFilter()
         self.matcher: Callable[[str], bool] | None = None
@@ -139,32 +141,39 @@ class ComponentLog(Vertical):
         else:
             state.display = False
 
-    def _lines(self, events: Iterable[LogEvent]) -> list[tuple[str, LogEvent]]:
+    def _lines(self, rows: Iterable[LogRow]) -> list[tuple[str, LogRow]]:
         tag = self.view == "All"
+        flt, matcher, times = self.filter, self.matcher, self.times
         return [
-            (line, e)
-            for e in events
-            if shown(e, self.filter, self.matcher)
-            for line in format_event(e, tag=tag, times=self.times)
+            (line, r)
+            for r in rows
+            if row_shown(r, flt, matcher)
+            for line in format_event(LogEvent.from_row(r), tag=tag, times=times)
         ]
 
-    def queue(self, events: Iterable[LogEvent]) -> None:
-        events = list(events)
-        self.events.extend(events)
-        self._pending.extend(events)
+    def queue(self, rows: Iterable[LogRow]) -> None:
+        rows = list(rows)
+        self.events.extend(rows)
+        self._pending.extend(rows)
+        excess = len(self._pending) - self.capacity
+        if excess > 0:  # a long pause: only the newest `capacity` can be shown anyway
+            gone, self._pending = self._pending[:excess], self._pending[excess:]
+            self._dropped_waiting += sum(1 for r in gone if row_shown(r, self.filter, self.matcher))
 
     @property
     def waiting(self) -> int:
         """Events that arrived while paused and pass the filter."""
-        return sum(1 for e in self._pending if shown(e, self.filter, self.matcher))
+        kept = sum(1 for r in self._pending if row_shown(r, self.filter, self.matcher))
+        return kept + self._dropped_waiting
 
     def flush(self) -> None:
         if self._pending and not self.paused:
             batch, self._pending = self._pending, []
+            self._dropped_waiting = 0
             log = self.query_one(LogView)
             # Components are polled at different moments: in the merged view an older
             # line is no news, and goes in its place. Lateness is the follower's verdict.
-            batch.sort(key=lambda e: e.timestamp)
+            batch.sort(key=lambda r: r[1])
             lines = self._lines(batch)
             if lines:
                 log.write_in_order(lines)
@@ -183,16 +192,18 @@ class ComponentLog(Vertical):
         log = self.query_one(LogView)
         log.clear()
         held = {id(e) for e in self._pending} if self.paused else set()
-        kept = sorted((e for e in self.events if id(e) not in held), key=lambda e: e.timestamp)
+        kept = sorted((r for r in self.events if id(r) not in held), key=lambda r: r[1])
         lines = self._lines(kept)
         if not self.paused:
             self._pending = []
+            self._dropped_waiting = 0
         log.write_rows(lines)
 
     def reset(self) -> None:
         """Forget every event: a new backfill is on its way."""
         self.events = RingBuffer(self.capacity)
         self._pending = []
+        self._dropped_waiting = 0
         self.query_one(LogView).clear()
 
 
@@ -351,9 +362,10 @@ class LogPanes(Vertical):
         self.query_one(f"#log-{config.component}", ComponentLog).set_config(config)
 
     def add(self, batch: LogBatch) -> None:
-        self.query_one(f"#log-{batch.component}", ComponentLog).queue(batch.events)
+        rows = [e.row() for e in batch.events]
+        self.query_one(f"#log-{batch.component}", ComponentLog).queue(rows)
         # The merged view shows events at once and keeps itself in time order.
-        self.query_one("#log-All", ComponentLog).queue(batch.events)
+        self.query_one("#log-All", ComponentLog).queue(rows)
         # Draw soon, once for the batches of several components arriving together.
         if self._flush_timer is None and batch.events:
             self._flush_timer = self.set_timer(FLUSH_DELAY, self._flush_due)
@@ -499,10 +511,10 @@ class LogPanes(Vertical):
     def action_save(self) -> None:
         view = self.query_one(f"#log-{self.current}", ComponentLog)
         lines = [
-            f"{stamp(e.timestamp / 1000)} {e.component} {e.stream} {line}"
-            for e in view.events
-            if shown(e, self.filter, view.matcher)
-            for line in e.message.split("\n")
+            f"{stamp(r[1] / 1000)} {r[0]} {r[3]} {line}"
+            for r in view.events
+            if row_shown(r, self.filter, view.matcher)
+            for line in r[2].split("\n")
         ]
         self.post_message(self.Save(self.current, "\n".join(lines) + "\n"))
 

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.snapshots import LogEvent, LogRow
 
 MATCH_STYLE = Style(color="black", bgcolor="yellow")
 CURSOR_STYLE = Style(bgcolor="grey30")
@@ -108,7 +108,7 @@ class LogView(ScrollView, can_focus=True):
         self.max_lines = max_lines
         self.highlighter = highlighter
         self._texts: list[str] = []
-        self._events: list[LogEvent | None] = []
+        self._events: list[LogRow | None] = []
         self._base = 0
         """Absolute number of `_texts[0]`: rows keep their number while older ones go."""
         self._width = 0
@@ -119,7 +119,7 @@ class LogView(ScrollView, can_focus=True):
         self.cursor: int | None = None
         """Absolute row under the cursor, or None while following."""
         self.search: re.Pattern[str] | None = None
-        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(256)
 
     # -- content -----------------------------------------------------------------------------
 
@@ -132,7 +132,8 @@ class LogView(ScrollView, can_focus=True):
         return len(self._texts)
 
     def event_at(self, row: int) -> LogEvent | None:
-        return self._events[row - self._base]
+        source = self._events[row - self._base]
+        return LogEvent.from_row(source) if source is not None else None
 
     def text_at(self, row: int) -> str:
         return self._texts[row - self._base]
@@ -149,7 +150,7 @@ class LogView(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
-    def write_rows(self, rows: Iterable[tuple[str, LogEvent | None]]) -> None:
+    def write_rows(self, rows: Iterable[tuple[str, LogRow | None]]) -> None:
         """Append lines (text, source event); older lines go once past `max_lines`."""
         following = self.cursor is None and self.is_vertical_scroll_end
         start = len(self._texts)
@@ -178,9 +179,9 @@ class LogView(ScrollView, can_focus=True):
     def last_timestamp(self) -> int | None:
         """Timestamp of the newest event shown, if the last line has one."""
         last = self._events[-1] if self._events else None
-        return last.timestamp if last is not None else None
+        return last[1] if last is not None else None
 
-    def write_in_order(self, rows: Iterable[tuple[str, LogEvent | None]]) -> None:
+    def write_in_order(self, rows: Iterable[tuple[str, LogRow | None]]) -> None:
         """Add rows in time order (rows without an event count as newest): rows older than
         the last one shown are merged into place after lines of equal or older time."""
         new = sorted(rows, key=lambda r: _when(r[1]))
@@ -455,8 +456,8 @@ class LogView(ScrollView, can_focus=True):
         )
 
 
-def _when(event: LogEvent | None) -> int:
-    return event.timestamp if event is not None else 2**63
+def _when(source: LogRow | None) -> int:
+    return source[1] if source is not None else 2**63
 
 
 def _width(text: str) -> int:
