@@ -98,6 +98,11 @@ class WatchedApp(DemoProcess):
                     raise TimeoutError(f"{marker!r} not drawn within {timeout} s")
                 self._lock.wait(left)
 
+    def send(self, key: bytes) -> None:
+        import os
+
+        os.write(self.master, key)
+
     def press(self, key: bytes, marker: bytes) -> float:
         import os
 
@@ -149,28 +154,39 @@ def under_load(seconds: float = 60.0, rate: float = 500.0) -> dict[str, float]:
     try:
         app.wait_for("first_paint")
         time.sleep(10)  # backfill done, buffers filling
-        shares, latencies = [], []
+        shares = []
+        # Two kinds of key: `?` pushes a whole new screen, `p` changes the status line.
+        by_key: dict[str, list[float]] = {"?": [], "p": []}
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             cpu0, t0 = app.cpu_seconds(), time.monotonic()
             window_end = t0 + 10
             while time.monotonic() < window_end:
-                latencies.append(app.press(b"?", b"Show every key binding"))
+                by_key["?"].append(app.press(b"?", b"Show every key binding"))
                 time.sleep(0.3)
                 app.press(b"\x1b", b"Pause")  # back: the footer's Pause is drawn again
+                time.sleep(0.3 + random.random())
+                by_key["p"].append(app.press(b"p", b"PAUSED"))
+                time.sleep(0.3)
+                app.send(b"p")  # follow again; nothing distinctive to wait for
                 time.sleep(0.3 + random.random())
             shares.append(100 * (app.cpu_seconds() - cpu0) / (time.monotonic() - t0))
         memory = app.memory_kib()
     finally:
         app.quit()
         feeder.stop()
-    latencies.sort()
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    latencies = sorted(by_key["?"] + by_key["p"])
+
+    def p95(values: list[float]) -> float:
+        return 1000 * sorted(values)[int(0.95 * (len(values) - 1))]
+
     result = {
         "cpu_median_pct": statistics.median(shares),
         "cpu_max_pct": max(shares),
         "key_p50_ms": 1000 * statistics.median(latencies),
-        "key_p95_ms": 1000 * p95,
+        "key_p95_ms": p95(latencies),
+        "help_p95_ms": p95(by_key["?"]),
+        "pause_p95_ms": p95(by_key["p"]),
         "peak_rss_mib": memory["VmHWM"] / 1024,
     }
     print(f"app under 5 components x {rate:.0f} lines/s for {seconds:.0f} s (120x40, merged view)")
@@ -180,7 +196,11 @@ def under_load(seconds: float = 60.0, rate: float = 500.0) -> dict[str, float]:
     )
     print(
         f"  key to screen p50 {result['key_p50_ms']:.0f} ms   p95 {result['key_p95_ms']:.0f} ms"
-        f"   over {len(latencies)} presses of ? (target p95 < 100 ms)"
+        f"   over {len(latencies)} presses (target p95 < 100 ms)"
+    )
+    print(
+        f"                ? (a new screen) p95 {result['help_p95_ms']:.0f} ms,"
+        f" p (the status line) p95 {result['pause_p95_ms']:.0f} ms"
     )
     print(f"  peak RSS      {result['peak_rss_mib']:.0f} MiB   (target < 250 MB)")
     return result
@@ -213,7 +233,7 @@ def terminal_bytes(seconds: float = 30.0, rate: float = 200.0, chars: int = 150)
 def put_to_screen(probes: int = 12) -> list[float]:
     import boto3
 
-    feeder = Feeder(2.0, components=5)
+    feeder = Feeder(0.2, components=5)  # a quiet background, so a probe is never scrolled away
     app = WatchedApp(feeder.url)
     client = boto3.client(
         "logs",

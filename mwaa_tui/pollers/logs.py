@@ -88,7 +88,6 @@ async def filter_pages(
         params: dict[str, Any] = {
             "logGroupName": config.group_name,
             "startTime": start_ms,
-            "interleaved": True,
             "limit": PAGE_EVENTS,
         }
         if end_ms is not None:
