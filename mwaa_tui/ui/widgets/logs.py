@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 
 from rich.highlighter import Highlighter
@@ -40,6 +41,9 @@ VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
 together are drawn in one repaint."""
+REPAINT_SPACING = 1.0
+"""At most one repaint of the tail a second: a scrolled pane is redrawn whole, and on a
+slow link those bytes, not the log volume, are the cost."""
 
 
 class LevelHighlighter(Highlighter):
@@ -329,6 +333,7 @@ class LogPanes(Vertical):
         self.paused = False
         self._prompt = "filter"
         self._flush_timer: Timer | None = None
+        self._flushed_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Input(id="log-prompt")
@@ -340,8 +345,8 @@ class LogPanes(Vertical):
     def on_mount(self) -> None:
         self.query_one("#log-prompt", Input).display = False
         self.query_one("#log-status", Static).display = False
-        # Coalesce writes: repaints, not log volume, decide what crosses a slow link.
-        self.set_interval(1.0, self.flush)
+        # While paused, the "N new" count moves once a second.
+        self.set_interval(1.0, self._count_waiting)
         for view in VIEWS[1:]:
             self.query_one(f"#log-{view}", ComponentLog).set_config(None)
         self.query_one("#log-All", ComponentLog).set_config(
@@ -368,10 +373,13 @@ class LogPanes(Vertical):
         self.query_one("#log-All", ComponentLog).queue(rows)
         # Draw soon, once for the batches of several components arriving together.
         if self._flush_timer is None and batch.events:
-            self._flush_timer = self.set_timer(FLUSH_DELAY, self._flush_due)
+            since = time.monotonic() - self._flushed_at
+            delay = max(FLUSH_DELAY, REPAINT_SPACING - since)
+            self._flush_timer = self.set_timer(delay, self._flush_due)
 
     def _flush_due(self) -> None:
         self._flush_timer = None
+        self._flushed_at = time.monotonic()
         self.flush()
 
     def reset(self) -> None:
@@ -382,6 +390,10 @@ class LogPanes(Vertical):
     def flush(self) -> None:
         for pane in self.query(ComponentLog):
             pane.flush()
+        if self.paused:
+            self._status()
+
+    def _count_waiting(self) -> None:
         if self.paused:
             self._status()
 
