@@ -17,6 +17,16 @@ from mwaa_tui.core.snapshots import ErrorInfo, ErrorKind, HealthUpdate, SourceHe
 Emit = Callable[[object], None]
 
 
+class PartialPoll(Exception):
+    """A poll that fetched some data before an AWS error: what it got is emitted, then the
+    error counts as a failure (and backs off) as usual."""
+
+    def __init__(self, updates: Sequence[object], error: AwsError) -> None:
+        super().__init__(str(error))
+        self.updates = updates
+        self.error = error
+
+
 class Poller(ABC):
     """One source polled on its own interval.
 
@@ -54,6 +64,10 @@ class Poller(ABC):
         """One attempt: emit its results and health; return the delay before the next."""
         try:
             updates = await self.poll()
+        except PartialPoll as partial:
+            for update in partial.updates:
+                emit(update)
+            return self._failed(partial.error.info, emit)
         except AwsError as exc:
             return self._failed(exc.info, emit)
         except asyncio.CancelledError:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.levels import parse_level
 from mwaa_tui.core.logstate import LogFollower
 from mwaa_tui.core.redact import redact
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
-from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.base import PartialPoll, Poller
 
 MAX_PAGES_PER_POLL = 20
 PAGE_EVENTS = 2_500
@@ -55,18 +55,30 @@ class LogPoller(Poller):
 
     async def poll(self) -> Sequence[object]:
         polled_to = int(self.clock() * 1000)
-        events = await filter_pages(
-            self.gateway,
-            self.config,
-            self.follower.next_start_ms,
-            None,
-            redact=self.redact,
-            max_pages=MAX_PAGES_PER_POLL,
-            skip=self.follower.delivered,
-        )
-        fresh = self.follower.accept(events)
-        # Sent even when empty: the merged view waits on every component's progress.
-        return [LogBatch(self.config.component, tuple(fresh), polled_to)]
+        got: list[LogEvent] = []
+        try:
+            await filter_pages(
+                self.gateway,
+                self.config,
+                self.follower.next_start_ms,
+                None,
+                redact=self.redact,
+                max_pages=MAX_PAGES_PER_POLL,
+                skip=self.follower.delivered,
+                into=got,
+            )
+        except AwsError as exc:
+            if not got:
+                raise
+            # Pages come in time order: keep what arrived, read on from there next time.
+            # (A throttled third page would otherwise throw away the first two.)
+            newest = max(e.timestamp for e in got)
+            raise PartialPoll([self._batch(got, newest - 1)], exc) from exc
+        # Sent even when empty: the merged output waits on every component's progress.
+        return [self._batch(got, polled_to)]
+
+    def _batch(self, events: list[LogEvent], polled_to: int) -> LogBatch:
+        return LogBatch(self.config.component, tuple(self.follower.accept(events)), polled_to)
 
 
 async def filter_pages(
@@ -78,10 +90,12 @@ async def filter_pages(
     redact: bool,
     max_pages: int,
     skip: Callable[[str], bool] | None = None,
+    into: list[LogEvent] | None = None,
 ) -> list[LogEvent]:
     """FilterLogEvents over one group, paginated by hand: the same token can come back, and
-    empty pages can carry one. Events whose id `skip` accepts are not parsed at all."""
-    events: list[LogEvent] = []
+    empty pages can carry one. Events whose id `skip` accepts are not parsed at all. With
+    `into`, events are added to it as pages arrive, so a failure keeps the pages before."""
+    events: list[LogEvent] = into if into is not None else []
     token: str | None = None
     tokens_seen: set[str] = set()
     for _ in range(max_pages):

@@ -122,3 +122,38 @@ def test_standalone_sandbox_serves_any_aws_client() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=20) == 0
+
+
+async def test_a_throttled_page_keeps_the_pages_before_it(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
+    from mwaa_tui.core.snapshots import HealthUpdate
+    from mwaa_tui.pollers.logs import PAGE_EVENTS
+    from mwaa_tui.sandbox.faults import Faults
+
+    env = sandbox.create_environment("prod")
+    cfg = parse_environment(env.to_api()).log_config("Worker")
+    assert cfg is not None
+    total = PAGE_EVENTS * 3
+    start = int(time.time() * 1000) - 120_000
+    with sandbox.lock:
+        group = sandbox.logs.groups[cfg.group_name]
+        group.create_log_stream("big")
+        group.streams["big"].put_log_events(
+            [{"timestamp": start + n * 10, "message": f"n{n:05d}"} for n in range(total)]
+        )
+    sandbox.faults = Faults(throttle={"logs": 0.5}, seed=11)
+    poller = LogPoller(gateway, cfg, since_seconds=300, interval=0.1)
+    seen: list[str] = []
+    partial_steps = 0
+    for _ in range(60):
+        out: list[object] = []
+        await poller.step(out.append)
+        got = [e.message for b in out if isinstance(b, LogBatch) for e in b.events]
+        failed = any(isinstance(u, HealthUpdate) and u.health.error for u in out)
+        partial_steps += bool(got and failed)
+        seen += got
+        if len(seen) >= total and not failed:
+            break
+    assert seen == [f"n{n:05d}" for n in range(total)]
+    assert partial_steps >= 1  # a throttled poll still delivered the pages before it
