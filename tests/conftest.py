@@ -57,6 +57,15 @@ def demo(sandbox: Sandbox) -> Simulator:
     return sim
 
 
+def put_events(sandbox: Sandbox, group: str, stream: str, events: list[tuple[int, str]]) -> None:
+    """PutLogEvents straight into the sandbox's store: (epoch ms, message) pairs."""
+    with sandbox.lock:
+        g = sandbox.logs.groups[group]
+        if stream not in g.streams:
+            g.create_log_stream(stream)
+        g.streams[stream].put_log_events([{"timestamp": t, "message": m} for t, m in events])
+
+
 async def wait_until(
     pilot: Any, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
 ) -> None:

@@ -9,6 +9,7 @@ from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.alarms import select_alarms
 from mwaa_tui.core.snapshots import AlarmsSnapshot
 from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.pages import pages
 
 
 class AlarmsPoller(Poller):
@@ -29,20 +30,10 @@ class AlarmsPoller(Poller):
     async def poll(self) -> Sequence[object]:
         metric: list[dict[str, Any]] = []
         composite: list[dict[str, Any]] = []
-        token: str | None = None
-        for _ in range(50):
-            params: dict[str, Any] = {
-                "AlarmTypes": ["MetricAlarm", "CompositeAlarm"],
-                "MaxRecords": 100,
-            }
-            if token:
-                params["NextToken"] = token
-            resp = await self.gateway.call("cloudwatch", "describe_alarms", **params)
+        params = {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100}
+        async for resp in pages(self.gateway, "cloudwatch", "describe_alarms", params):
             metric.extend(resp.get("MetricAlarms") or ())
             composite.extend(resp.get("CompositeAlarms") or ())
-            token = resp.get("NextToken")
-            if not token:
-                break
         return [
             AlarmsSnapshot(
                 tuple(select_alarms(metric, composite, self.environment, self.extra_names))

@@ -8,6 +8,7 @@ from typing import Any
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.environment import parse_environment
 from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.pages import pages
 
 
 class EnvironmentPoller(Poller):
@@ -25,12 +26,6 @@ class EnvironmentPoller(Poller):
 async def list_environments(gateway: AwsGateway) -> list[str]:
     """All environment names in the region, following NextToken."""
     names: list[str] = []
-    token: str | None = None
-    for _ in range(50):
-        params: dict[str, Any] = {"NextToken": token} if token else {}
-        resp = await gateway.call("mwaa", "list_environments", **params)
+    async for resp in pages(gateway, "mwaa", "list_environments", {}):
         names.extend(resp.get("Environments") or [])
-        token = resp.get("NextToken")
-        if not token:
-            break
     return names

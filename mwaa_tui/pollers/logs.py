@@ -12,6 +12,7 @@ from mwaa_tui.core.redact import redact
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
 from mwaa_tui.pollers.base import PartialPoll, Poller
+from mwaa_tui.pollers.pages import pages
 
 MAX_PAGES_PER_POLL = 20
 PAGE_EVENTS = 2_500
@@ -96,29 +97,21 @@ async def filter_pages(
     empty pages can carry one. Events whose id `skip` accepts are not parsed at all. With
     `into`, events are added to it as pages arrive, so a failure keeps the pages before."""
     events: list[LogEvent] = into if into is not None else []
-    token: str | None = None
-    tokens_seen: set[str] = set()
-    for _ in range(max_pages):
-        params: dict[str, Any] = {
-            "logGroupName": config.group_name,
-            "startTime": start_ms,
-            "limit": PAGE_EVENTS,
-        }
-        if end_ms is not None:
-            params["endTime"] = end_ms
-        if token:
-            params["nextToken"] = token
-        resp = await gateway.call("logs", "filter_log_events", **params)
-        raw = resp.get("events") or ()
+    params: dict[str, Any] = {
+        "logGroupName": config.group_name,
+        "startTime": start_ms,
+        "limit": PAGE_EVENTS,
+    }
+    if end_ms is not None:
+        params["endTime"] = end_ms
+    async for resp in pages(
+        gateway, "logs", "filter_log_events", params, token_key="nextToken", max_pages=max_pages
+    ):
         events.extend(
             to_event(config.component, e, redact_secrets=redact)
-            for e in raw
+            for e in resp.get("events") or ()
             if skip is None or not skip(str(e.get("eventId", "")))
         )
-        token = resp.get("nextToken")
-        if not token or token in tokens_seen:
-            break
-        tokens_seen.add(token)
     return events
 
 

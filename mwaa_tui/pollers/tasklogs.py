@@ -10,6 +10,7 @@ from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import LogEvent
 from mwaa_tui.core.tasklogs import TaskAttempt, parse_stream
 from mwaa_tui.pollers.logs import to_event
+from mwaa_tui.pollers.pages import pages
 
 STREAM_PAGES = 10
 """DescribeLogStreams pages of 50, newest first: the last 500 attempts."""
@@ -25,23 +26,14 @@ async def list_attempts(
     have ERROR lines; and how many other streams were skipped."""
     attempts: list[TaskAttempt] = []
     other = 0
-    token: str | None = None
-    seen: set[str] = set()
-    for _ in range(max_pages):
-        params: dict[str, Any] = {
-            "logGroupName": group,
-            "orderBy": "LastEventTime",
-            "descending": True,
-            "limit": 50,
-        }
-        if token:
-            params["nextToken"] = token
-        resp = await gateway.call("logs", "describe_log_streams", **params)
-        done = False
+    params = {"logGroupName": group, "orderBy": "LastEventTime", "descending": True, "limit": 50}
+    async for resp in pages(
+        gateway, "logs", "describe_log_streams", params, token_key="nextToken", max_pages=max_pages
+    ):
+        older = False
         for raw in resp.get("logStreams") or ():
             last = int(raw.get("lastEventTimestamp") or raw.get("creationTime") or 0)
-            if last < since_ms:
-                done = True
+            if older := last < since_ms:
                 break
             parsed = parse_stream(sanitize(raw.get("logStreamName", "")))
             if parsed is None:
@@ -49,10 +41,8 @@ async def list_attempts(
                 continue
             first = int(raw.get("firstEventTimestamp") or last)
             attempts.append(replace(parsed, first_ms=first, last_ms=last))
-        token = resp.get("nextToken")
-        if done or not token or token in seen:
-            break
-        seen.add(token)
+        if older:
+            break  # newest first: the rest are older than the window
     failing = await error_streams(gateway, group, since_ms)
     return [replace(a, has_errors=a.stream in failing) for a in attempts], other
 
@@ -62,22 +52,11 @@ async def error_streams(
 ) -> set[str]:
     """Streams with ERROR lines since `since_ms`: the service filters, one request a page."""
     found: set[str] = set()
-    token: str | None = None
-    seen: set[str] = set()
-    for _ in range(max_pages):
-        params: dict[str, Any] = {
-            "logGroupName": group,
-            "startTime": since_ms,
-            "filterPattern": "ERROR",
-        }
-        if token:
-            params["nextToken"] = token
-        resp = await gateway.call("logs", "filter_log_events", **params)
+    params = {"logGroupName": group, "startTime": since_ms, "filterPattern": "ERROR"}
+    async for resp in pages(
+        gateway, "logs", "filter_log_events", params, token_key="nextToken", max_pages=max_pages
+    ):
         found.update(sanitize(e.get("logStreamName", "")) for e in resp.get("events") or ())
-        token = resp.get("nextToken")
-        if not token or token in seen:
-            break
-        seen.add(token)
     return found
 
 

@@ -227,10 +227,8 @@ class Sandbox:
                 )
         return changes
 
-    def _describe_alarms(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], call: Call
-    ) -> Iterable[bytes]:
-        """moto's answer, plus the composite alarms it cannot store."""
+    def _moto_answer(self, environ: dict[str, Any], call: Call) -> tuple[dict[str, Any], bytes]:
+        """moto's status, headers and body for this request, to amend before sending."""
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
@@ -239,6 +237,13 @@ class Sandbox:
         environ["wsgi.input"] = io.BytesIO(call.body)
         with self.lock:
             body = b"".join(self._moto(environ, capture))
+        return captured, body
+
+    def _describe_alarms(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], call: Call
+    ) -> Iterable[bytes]:
+        """moto's answer, plus the composite alarms it cannot store."""
+        captured, body = self._moto_answer(environ, call)
         params = call.params()
         wants = params.get("AlarmTypes") or []
         try:
@@ -267,14 +272,7 @@ class Sandbox:
             reply = protocol.ok(call, {"events": [], "nextToken": STUCK_TOKEN})
             start_response(f"{reply.status} OK", list(reply.headers))
             return [reply.body]
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
-            captured["status"], captured["headers"] = status, headers
-
-        environ["wsgi.input"] = io.BytesIO(call.body)
-        with self.lock:
-            body = b"".join(self._moto(environ, capture))
+        captured, body = self._moto_answer(environ, call)
         if not captured["status"].startswith("200"):
             start_response(captured["status"], captured["headers"])
             return [body]

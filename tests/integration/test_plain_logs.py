@@ -23,6 +23,7 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.faults import Faults
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.sandbox.stores import ComponentLogging
+from tests.conftest import put_events as put
 
 HOSTILE = [
     "\x1b[2J\x1b[31mred\x1b[0m after a screen clear",
@@ -60,14 +61,6 @@ def logs_command(sandbox: Sandbox, *args: str) -> list[str]:
         sandbox.url,
         *args,
     ]
-
-
-def put(sandbox: Sandbox, group: str, stream: str, events: list[tuple[int, str]]) -> None:
-    with sandbox.lock:
-        g = sandbox.logs.groups[group]
-        if stream not in g.streams:
-            g.create_log_stream(stream)
-        g.streams[stream].put_log_events([{"timestamp": t, "message": m} for t, m in events])
 
 
 class Lines:

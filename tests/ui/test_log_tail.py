@@ -15,18 +15,13 @@ from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.picker import ChoicePicker
 from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskLog
 from mwaa_tui.ui.widgets.logview import MATCH_STYLE, LogView
-from tests.conftest import wait_until
+from tests.conftest import put_events, wait_until
 from tests.ui.helpers import log_lines, make_app, screen_text
 
 
 def put(sandbox: Sandbox, group: str, stream: str, events: list[tuple[float, str]]) -> None:
-    with sandbox.lock:
-        g = sandbox.logs.groups[group]
-        if stream not in g.streams:
-            g.create_log_stream(stream)
-        g.streams[stream].put_log_events(
-            [{"timestamp": int(t * 1000), "message": m} for t, m in events]
-        )
+    """Events at epoch seconds."""
+    put_events(sandbox, group, stream, [(int(t * 1000), m) for t, m in events])
 
 
 def airflow(t: float, level: str, message: str) -> str:
