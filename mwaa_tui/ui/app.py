@@ -451,6 +451,8 @@ class MwaaApp(UserRequests):
         panes.show(view)
         panes.border_title = self._logs_title()
         self._refresh_health(self.clock())
+        # The keys of the view just asked for (pause, find, Enter…) should reach it.
+        panes.current_log().focus()
 
     def action_zoom(self) -> None:
         target: Widget | None = self.focused

@@ -52,7 +52,7 @@ async def test_search_highlights_moves_between_matches_and_shows_a_line_in_full(
         )
         await pilot.press("3")
         view = app.main.query_one("#log-view-Scheduler", LogView)
-        view.focus()
+        assert view.has_focus
         await pilot.press("f", *"taskinstance finished", "enter")
         total = view.matches()
         assert f"find 'taskinstance finished' {total} of {total} · n/N" in screen_text(app)
@@ -94,7 +94,6 @@ async def test_wrap_shows_a_long_line_whole_and_fullscreen_keeps_it(
         )
         await pilot.press("6")
         view = app.main.query_one("#log-view-Worker", LogView)
-        view.focus()
         await pilot.press("p")  # hold the tail still while looking
         assert "THE-END" not in screen_text(app)
         rows_before = view.virtual_size.height
@@ -323,7 +322,6 @@ async def test_hostile_lines_are_inert_in_every_view(
             assert any("日本語" in ln for ln in lines)
         await pilot.press("4")
         view = app.main.query_one("#log-view-Task", LogView)
-        view.focus()
         await pilot.press("p", "w")  # still, and wrapped: the long line spans many rows
         assert view.virtual_size.height > len(view.lines) + 100
         assert "\x1b" not in app.export_screenshot()

@@ -231,9 +231,7 @@ async def test_pause_counts_new_lines_and_filters_combine_with_the_level(
     app = make_app(aws_settings)
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: len(log_lines(app, "Scheduler")) > 3, what="lines")
-        await pilot.press("3")
-        app.main.query_one("#log-view-Scheduler").focus()
-        await pilot.press("p")
+        await pilot.press("3", "p")  # the view asked for takes the keys
         before = len(log_lines(app, "Scheduler"))
         demo.advance(time.time() + 20)  # the simulation writes more lines
         await wait_until(
@@ -263,9 +261,7 @@ async def test_saving_a_log_view_and_switching_to_local_time(
     app = make_app(aws_settings, save_dir=tmp_path / "saved")
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: len(log_lines(app, "Worker")) > 2, what="worker lines")
-        await pilot.press("6")
-        app.main.query_one("#log-view-Worker").focus()
-        await pilot.press("s")
+        await pilot.press("6", "s")
         await wait_until(
             pilot,
             lambda: any((tmp_path / "saved").glob("logs-demo-Worker-*.log")),
