@@ -6,8 +6,9 @@ import time
 
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.sandbox import Sandbox
-from mwaa_tui.sandbox.simulator import Simulator, hostile_trail_event
+from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.sandbox.stores import ComponentLogging
+from mwaa_tui.sandbox.trail_story import hostile_trail_event
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
