@@ -148,12 +148,13 @@ def _late(e: LogEvent) -> LogEvent:
 
 
 class Interleaver:
-    """Merges several components' events into one time-ordered stream.
+    """Merges several components' events into one time-ordered stream, for output that
+    cannot insert (plain mode's stdout; the screen merges in place instead).
 
     Each component reports how far it has polled. Events are released once every
-    active component has polled past them (a watermark), so the merged view is
-    in time order; anything that arrives older than what was released is passed
-    on at once and flagged late.
+    active component has polled past them (a watermark), so the output is in time
+    order; anything that arrives older than what was released is passed on at once
+    and flagged late.
     """
 
     def __init__(self, lag_ms: int = 5_000) -> None:
