@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -268,19 +269,33 @@ def _import_sandbox() -> Any:
     return sandbox, simulator
 
 
-def _start_demo(args: argparse.Namespace) -> tuple[AwsSettings, Any, Any]:
-    """The in-process sandbox and simulation; returns settings, sandbox and stop event."""
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[AwsSettings, str | None, Any]]:
+    """Where to point: the flags, or with `--demo` an in-process sandbox and simulation,
+    started here and stopped on the way out. Yields settings, environment and sandbox."""
+    if not args.demo:
+        settings = AwsSettings(
+            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
+        )
+        yield settings, args.env, None
+        return
     sandbox_mod, simulator_mod = _import_sandbox()
     from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 
     sandbox = sandbox_mod.Sandbox().start()
-    sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
-    sim.setup(time.time())
-    stop_simulation = sim.start_thread()
-    settings = AwsSettings(
-        region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
-    )
-    return settings, sandbox, stop_simulation
+    try:
+        sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
+        sim.setup(time.time())
+        stop_simulation = sim.start_thread()
+        try:
+            settings = AwsSettings(
+                region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+            )
+            yield settings, args.env or "demo", sandbox
+        finally:
+            stop_simulation.set()
+    finally:
+        sandbox.stop()
 
 
 def run_logs(args: argparse.Namespace) -> int:
@@ -307,25 +322,11 @@ def run_logs(args: argparse.Namespace) -> int:
         redact=not args.no_redact,
         interval=args.interval,
     )
-    sandbox = stop_simulation = None
-    if args.demo:
-        settings, sandbox, stop_simulation = _start_demo(args)
-        env_name: str | None = args.env or "demo"
-    else:
-        settings = AwsSettings(
-            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
-        )
-        env_name = args.env
-    try:
+    with _target(args) as (settings, env_name, _):
         snapshot, choices, region = asyncio.run(preflight(settings, env_name))
         if snapshot is None:
             raise CliError(f"several environments in {region}: pass --env ({', '.join(choices)})")
         code = asyncio.run(run_plain(settings, snapshot, options))
-    finally:
-        if stop_simulation is not None:
-            stop_simulation.set()
-        if sandbox is not None:
-            sandbox.stop()
     _quiet_closed_stdout()
     return code
 
@@ -345,20 +346,10 @@ def run_monitor(args: argparse.Namespace) -> int:
         from mwaa_tui import debuglog
 
         debuglog.enable(args.debug_log)
-    sandbox = stop_simulation = None
-    where = note = ""
-    if args.demo:
-        settings, sandbox, stop_simulation = _start_demo(args)
-        where = " · sandbox"
-        note = f"sandbox {sandbox.url}"
-        env_name: str | None = args.env or "demo"
-    else:
-        settings = AwsSettings(
-            region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
-        )
-        env_name = args.env
-    extra, alarm_names, config_errors = load_config(args.config)
-    try:
+    with _target(args) as (settings, env_name, sandbox):
+        where = " · sandbox" if sandbox is not None else ""
+        note = f"sandbox {sandbox.url}" if sandbox is not None else ""
+        extra, alarm_names, config_errors = load_config(args.config)
         snapshot, choices, region = asyncio.run(preflight(settings, env_name))
         if snapshot is not None:
             env_name = snapshot.name
@@ -389,11 +380,6 @@ def run_monitor(args: argparse.Namespace) -> int:
         )
         app.run()
         return app.return_code or 0
-    finally:
-        if stop_simulation is not None:
-            stop_simulation.set()
-        if sandbox is not None:
-            sandbox.stop()
 
 
 def default_config_path() -> Path:

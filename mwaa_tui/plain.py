@@ -15,7 +15,7 @@ from typing import TextIO
 
 from mwaa_tui.aws.clients import AwsGateway, AwsSettings
 from mwaa_tui.core.format import stamp
-from mwaa_tui.core.logstate import Interleaver, SeenIds
+from mwaa_tui.core.logstate import Interleaver
 from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
 from mwaa_tui.core.snapshots import (
     EnvironmentSnapshot,
@@ -24,7 +24,7 @@ from mwaa_tui.core.snapshots import (
     LogConfig,
     LogEvent,
 )
-from mwaa_tui.pollers.logs import LogPoller, filter_pages
+from mwaa_tui.pollers.logs import LogPoller, fetch_window
 
 FIELDS = ("time", "component", "stream")
 BACKFILL_PAGES = 10_000
@@ -151,16 +151,11 @@ async def _read_once(
 ) -> None:
     end_ms = int(clock() * 1000)
     start_ms = end_ms - int(options.since_seconds * 1000)
-    seen = SeenIds()
-    events: list[LogEvent] = []
-    for cfg in configs:
-        for e in await filter_pages(
-            gateway, cfg, start_ms, end_ms, redact=options.redact, max_pages=BACKFILL_PAGES
-        ):
-            if seen.add(f"{e.component}/{e.event_id}"):
-                events.append(e)
-    events.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
-    printer.write(events)
+    printer.write(
+        await fetch_window(
+            gateway, configs, start_ms, end_ms, redact=options.redact, max_pages=BACKFILL_PAGES
+        )
+    )
 
 
 async def _follow(

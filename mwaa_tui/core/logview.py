@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from mwaa_tui.core.levels import at_least
 from mwaa_tui.core.snapshots import LogEvent, LogRow
@@ -82,8 +83,6 @@ def insights_query(text: str, limit: int = 1000) -> str:
 
 def insights_timestamp(value: str) -> int:
     """Epoch ms from an Insights `@timestamp` (`2026-11-25 10:00:00.123`, UTC); 0 if unreadable."""
-    from datetime import UTC, datetime
-
     try:
         parsed = datetime.strptime(value.strip()[:23], "%Y-%m-%d %H:%M:%S.%f")
     except ValueError:

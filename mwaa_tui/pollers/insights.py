@@ -7,6 +7,7 @@ from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.logview import insights_query, insights_timestamp
+from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import QueryProgress
 from mwaa_tui.pollers.logs import to_event
 
@@ -36,7 +37,7 @@ async def query_progress(
     `components` maps each log group name to its component."""
     resp = await gateway.call("logs", "get_query_results", queryId=query_id)
     stats = resp.get("statistics") or {}
-    status = str(resp.get("status") or "Unknown")
+    status = sanitize(resp.get("status") or "Unknown")
     events = []
     if status == "Complete":
         for row in resp.get("results") or ():

@@ -124,12 +124,16 @@ async def fetch_window(
     redact: bool = True,
     max_pages: int = 10,
 ) -> list[LogEvent]:
-    """Every enabled component's events between two times, merged in time order."""
+    """Every enabled component's events between two times, each once, in time order."""
     events: list[LogEvent] = []
+    seen: set[tuple[str, str]] = set()
     for cfg in configs:
         if cfg.enabled and cfg.group_name:
-            events += await filter_pages(
+            for e in await filter_pages(
                 gateway, cfg, start_ms, end_ms, redact=redact, max_pages=max_pages
-            )
+            ):
+                if (e.component, e.event_id) not in seen:
+                    seen.add((e.component, e.event_id))
+                    events.append(e)
     events.sort(key=lambda e: (e.timestamp, e.component, e.stream, e.event_id))
     return events

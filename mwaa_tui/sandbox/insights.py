@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 _LIKE = re.compile(r"filter\s+@message\s+like\s+/(?P<re>(?:\\/|[^/])*)/", re.I)
@@ -93,8 +94,6 @@ def run(
 
 
 def _iso(ms: int) -> str:
-    from datetime import UTC, datetime
-
     return (
         datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.") + f"{ms % 1000:03d}"
     )

@@ -12,7 +12,6 @@ from textual.widgets import DataTable
 from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway
-from mwaa_tui.core.format import parse_duration
 from mwaa_tui.core.snapshots import (
     AlarmsSnapshot,
     EnvironmentSnapshot,
@@ -248,14 +247,15 @@ class UserRequests(App[int]):
     def _since_picked(self, choice: str | None) -> None:
         if not choice:
             return
-        self.since_seconds = parse_duration(choice.split()[0])
+        label = choice.split()[0]
+        self.since_seconds = dict(BACKFILLS)[label]
         panes = self.main.query_one(LogPanes)
         panes.reset()
         # New pollers for every component, starting from the new point.
         self.log_configs.clear()
         if self.snapshot is not None:
             self._reconcile_logs(self.snapshot)
-        self.notify(f"log tail now starts {choice.split()[0]} back", timeout=3, markup=False)
+        self.notify(f"log tail now starts {label} back", timeout=3, markup=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, TrailTable):

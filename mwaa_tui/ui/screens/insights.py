@@ -19,7 +19,7 @@ from mwaa_tui.core.format import human_bytes
 from mwaa_tui.core.logview import compile_search
 from mwaa_tui.core.snapshots import LogConfig, QueryProgress
 from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
 RANGES: tuple[tuple[str, int], ...] = (
@@ -160,7 +160,7 @@ class InsightsSearch(ModalScreen[None]):
             if self.progress is None or self.progress.done:
                 self.query_id = None
         view.set_search(compile_search(text)[0])
-        view.write_rows((ln, e.row()) for e in progress.events for ln in format_event(e, tag=True))
+        view.write_rows(event_rows(progress.events, tag=True))
         if not progress.events:
             view.write_lines([f"no line matches in the last {self.range_label}"])
         view.scroll_home(animate=False)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.snapshots import LogEvent
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
 
@@ -37,7 +37,7 @@ class LogWindow(ModalScreen[None]):
             yield LogView(highlighter=LevelHighlighter(), id="log-window-lines")
 
     def on_mount(self) -> None:
-        rows = [(ln, e.row()) for e in self.events for ln in format_event(e, tag=True)]
+        rows = event_rows(self.events, tag=True)
         log = self.query_one(LogView)
         if rows:
             log.write_rows(rows)

@@ -16,7 +16,7 @@ from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.tasklogs import TaskAttempt, attempt_finished, build_tree, failed
 from mwaa_tui.pollers.tasklogs import list_attempts, read_attempt
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, format_event
+from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24
@@ -192,7 +192,7 @@ class TaskLog(ModalScreen[None]):
                 head.update(self._head())
                 return
             if events:
-                view.write_rows((ln, e.row()) for e in events for ln in format_event(e, tag=False))
+                view.write_rows(event_rows(events, tag=False))
                 self.lines += len(events)
                 self.errors += sum(1 for e in events if e.level in ("ERROR", "CRITICAL"))
             if attempt_finished(e.message for e in events):

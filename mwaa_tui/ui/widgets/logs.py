@@ -83,16 +83,16 @@ class LevelHighlighter(Highlighter):
 _AIRFLOW_TS = re.compile(r"^\[\d{4}-\d\d-\d\d[T ][\d:.,]+(?:[+-]\d{2}:?\d{2}|Z)?\] ")
 
 
-def format_event(event: LogEvent, *, tag: bool, times: str = "utc") -> list[str]:
-    """Display lines for one event: time (`utc`, `local` or `off`), `late`, an optional
-    component tag, the message, and its continuation lines."""
-    parts = [] if times == "off" else [clock_time(event.timestamp / 1000, utc=times == "utc")]
-    if event.late:
+def format_row(row: LogRow, *, tag: bool, times: str = "utc") -> list[str]:
+    """Display lines for one event kept as a `LogRow`: time (`utc`, `local` or `off`),
+    `late`, an optional component tag, the message, and its continuation lines."""
+    component, timestamp, message, late = row[0], row[1], row[2], row[7]
+    parts = [] if times == "off" else [clock_time(timestamp / 1000, utc=times == "utc")]
+    if late:
         parts.append("late")
     if tag:
-        parts.append(f"{TAGS.get(event.component, event.component):<6}")
+        parts.append(f"{TAGS.get(component, component):<6}")
     head = " ".join(parts) + " " if parts else ""
-    message = event.message
     if message.startswith("["):
         message = _AIRFLOW_TS.sub("", message, count=1)
     if "\n" not in message:
@@ -100,6 +100,11 @@ def format_event(event: LogEvent, *, tag: bool, times: str = "utc") -> list[str]
     indent = "" if times == "off" else " " * 9
     lines = message.split("\n")
     return [head + lines[0], *(f"{indent}│ {extra}" for extra in lines[1:])]
+
+
+def event_rows(events: Iterable[LogEvent], *, tag: bool) -> list[tuple[str, LogRow]]:
+    """The display lines of whole events (task log, Insights, a window), each with its row."""
+    return [(line, row) for row in (e.row() for e in events) for line in format_row(row, tag=tag)]
 
 
 TIMES = ("utc", "local", "off")
@@ -152,7 +157,7 @@ class ComponentLog(Vertical):
             (line, r)
             for r in rows
             if row_shown(r, flt, matcher)
-            for line in format_event(LogEvent.from_row(r), tag=tag, times=times)
+            for line in format_row(r, tag=tag, times=times)
         ]
 
     def queue(self, rows: Iterable[LogRow]) -> None:

@@ -155,9 +155,7 @@ class LogView(ScrollView, can_focus=True):
         following = self.cursor is None and self.is_vertical_scroll_end
         start = len(self._texts)
         for text, event in rows:
-            if "\t" in text:
-                text = text.expandtabs(4)
-            self._texts.append(text)
+            self._texts.append(_untab(text))
             self._events.append(event)
         added = self._texts[start:]
         if not added:
@@ -206,7 +204,7 @@ class LogView(ScrollView, can_focus=True):
         # Two sorted runs: Timsort merges them in C; stable, so old rows stay first on ties.
         merged = tail + new
         merged.sort(key=lambda r: _when(r[1]))
-        self._texts[at:] = [t.expandtabs(4) if "\t" in t else t for t, _ in merged]
+        self._texts[at:] = [_untab(t) for t, _ in merged]
         self._events[at:] = [e for _, e in merged]
         self._width = max(self._width, max(_width(t) for t, _ in new))
         self.cursor = cursor
@@ -458,6 +456,10 @@ class LogView(ScrollView, can_focus=True):
 
 def _when(source: LogRow | None) -> int:
     return source[1] if source is not None else 2**63
+
+
+def _untab(text: str) -> str:
+    return text.expandtabs(4) if "\t" in text else text
 
 
 def _width(text: str) -> int:
