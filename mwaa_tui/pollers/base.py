@@ -67,7 +67,8 @@ class Poller(ABC):
         except PartialPoll as partial:
             for update in partial.updates:
                 emit(update)
-            return self._failed(partial.error.info, emit)
+            # It made progress: report the error, but do not let the back-off grow.
+            return self._failed(partial.error.info, emit, progressed=True)
         except AwsError as exc:
             return self._failed(exc.info, emit)
         except asyncio.CancelledError:
@@ -81,8 +82,8 @@ class Poller(ABC):
         emit(HealthUpdate(self.health))
         return self.interval
 
-    def _failed(self, info: ErrorInfo, emit: Emit) -> float:
-        failures = self.health.failures + 1
+    def _failed(self, info: ErrorInfo, emit: Emit, *, progressed: bool = False) -> float:
+        failures = 1 if progressed else self.health.failures + 1
         self.health = SourceHealth(self.source, self.health.last_ok, info, failures, self.interval)
         emit(HealthUpdate(self.health))
         return retry_delay(info.kind, failures, self.interval, self.rng)
