@@ -13,18 +13,25 @@ import contextlib
 import ipaddress
 import logging
 import os
+import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlparse
 
 from mwaa_tui import __version__
 from mwaa_tui.aws.ratelimit import RateLimiter
+from mwaa_tui.core.backoff import (
+    NETWORK_ATTEMPTS,
+    THROTTLE_BUDGET,
+    network_pause,
+    throttle_pause,
+)
 from mwaa_tui.core.callstats import CallStats
-from mwaa_tui.core.errors import classify, iam_action, operation_name
+from mwaa_tui.core.errors import classify, iam_action, is_transient, operation_name
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import CallRecord, ErrorInfo, ErrorKind
+from mwaa_tui.core.snapshots import CallRecord, ErrorInfo, ErrorKind, OperationPace
 from mwaa_tui.debuglog import SCRUBBER
 
 READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
@@ -50,6 +57,11 @@ READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
 
 log = logging.getLogger(__name__)
 
+REFRESH_SPACING = 2.0
+"""Seconds between two re-reads of the credential chain."""
+RETIRE_AFTER = 30.0
+"""Clients replaced by a credential refresh are closed this much later."""
+
 ENDPOINT_ENV = {
     "mwaa": "AWS_ENDPOINT_URL_MWAA",
     "logs": "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
@@ -70,10 +82,12 @@ class ConfigError(Exception):
 class AwsError(Exception):
     """A failed AWS call, classified."""
 
-    def __init__(self, info: ErrorInfo, code: str = "") -> None:
+    def __init__(self, info: ErrorInfo, code: str = "", *, transient: bool = False) -> None:
         super().__init__(info.describe())
         self.info = info
         self.code = code
+        self.transient = transient
+        """A server-side failure (5xx) worth retrying at once."""
 
     @property
     def kind(self) -> ErrorKind:
@@ -125,6 +139,8 @@ class AwsGateway:
         timer: Callable[[], float] = time.perf_counter,
         env: Mapping[str, str] | None = None,
         rate_limiter: RateLimiter | None = None,
+        rng: random.Random | None = None,
+        throttle_budget: float = THROTTLE_BUDGET,
     ) -> None:
         self.settings = settings
         self._timer = timer
@@ -137,6 +153,15 @@ class AwsGateway:
         self._clients: dict[str, Any] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._stack = contextlib.AsyncExitStack()
+        self._rng = rng or random.Random()
+        self.throttle_budget = throttle_budget
+        self._credentials: tuple[str, str, str | None, str] = ("", "", None, "")
+        self.credential_hint = ""
+        """What to do when the credentials expire, for this credential source."""
+        self._refresh_lock = asyncio.Lock()
+        self._refreshed_at = float("-inf")
+        self._credentials_changed_at = float("-inf")
+        self._retiring: set[asyncio.Task[None]] = set()
 
     @property
     def region(self) -> str:
@@ -146,6 +171,16 @@ class AwsGateway:
 
     async def open(self) -> AwsGateway:
         """Resolve region and credentials; raises ConfigError with one clear line."""
+        session, region, credentials = await self._resolve()
+        self._session = session
+        self._region = region
+        self._credentials = credentials
+        self.credential_hint = _credential_hint(credentials[3], self.settings.profile, session)
+        return self
+
+    async def _resolve(self) -> tuple[Any, str, tuple[str, str, str | None, str]]:
+        """A new session, its region, and its credentials (key, secret, token, method).
+        The credential chain is read afresh: files, the SSO cache, credential_process."""
         from aiobotocore.session import AioSession
         from botocore.exceptions import BotoCoreError, ProfileNotFound
 
@@ -153,7 +188,12 @@ class AwsGateway:
             session = AioSession(profile=self.settings.profile)
             if self.settings.static_credentials:
                 session.set_credentials(*self.settings.static_credentials)
-            region = self.settings.region or session.get_config_variable("region")
+            # botocore reads AWS_DEFAULT_REGION only; the CLI v2 and other SDKs AWS_REGION too.
+            region = (
+                self.settings.region
+                or self._env.get("AWS_REGION")
+                or session.get_config_variable("region")
+            )
         except ProfileNotFound as exc:
             raise ConfigError(f"profile not found: {exc.kwargs.get('profile')}") from None
         if not region:
@@ -162,24 +202,50 @@ class AwsGateway:
             )
         try:
             credentials = await session.get_credentials()
+            frozen = await credentials.get_frozen_credentials() if credentials else None
         except ProfileNotFound as exc:
             raise ConfigError(f"profile not found: {exc.kwargs.get('profile')}") from None
         except BotoCoreError as exc:
             raise ConfigError(f"cannot load AWS credentials: {sanitize(exc)}") from None
-        if credentials is not None:
-            frozen = await credentials.get_frozen_credentials()
-            for value in (frozen.access_key, frozen.secret_key, frozen.token):
-                SCRUBBER.add_secret(value)
-        if credentials is None:
+        if credentials is None or frozen is None:
             raise ConfigError(
                 "no AWS credentials found: use --profile, AWS_PROFILE, environment "
                 "variables, `aws sso login`, or an instance profile"
             )
-        self._session = session
-        self._region = region
-        return self
+        for value in (frozen.access_key, frozen.secret_key, frozen.token):
+            SCRUBBER.add_secret(value)
+        method = str(getattr(credentials, "method", "") or "")
+        return session, region, (frozen.access_key, frozen.secret_key, frozen.token, method)
+
+    async def refresh_credentials(self) -> bool:
+        """After an expired or invalid credential answer: read the credential chain again
+        and, if it now gives other credentials, rebuild the clients with them. True when
+        the clients were rebuilt. At most once per REFRESH_SPACING seconds."""
+        async with self._refresh_lock:
+            now = self._timer()
+            if now - self._refreshed_at < REFRESH_SPACING:
+                return self._credentials_changed_at >= self._refreshed_at
+            self._refreshed_at = now
+            try:
+                session, _, credentials = await self._resolve()
+            except ConfigError:
+                return False
+            if credentials[:3] == self._credentials[:3]:
+                return False
+            log.info("credentials changed (%s): clients rebuilt", credentials[3])
+            retired, self._stack = self._stack, contextlib.AsyncExitStack()
+            self._session, self._credentials, self._clients = session, credentials, {}
+            self.credential_hint = _credential_hint(credentials[3], self.settings.profile, session)
+            self._credentials_changed_at = now
+            # Calls still in flight on the old clients finish first.
+            task = asyncio.create_task(_close_later(retired, RETIRE_AFTER))
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
+            return True
 
     async def close(self) -> None:
+        for task in list(self._retiring):
+            task.cancel()
         await self._stack.aclose()
         self._clients.clear()
 
@@ -192,20 +258,14 @@ class AwsGateway:
     def endpoint_override(self, service: str) -> str | None:
         return configured_endpoint(service, self.settings.endpoint_url, self._env)
 
-    def _config(self, local: bool, inject_host_prefix: bool) -> Any:
+    def _config(self, inject_host_prefix: bool) -> Any:
         from aiobotocore.config import AioConfig
 
-        if local:
-            # A local endpoint answers at once or not at all; our pollers retry.
-            return AioConfig(
-                retries={"mode": "standard", "total_max_attempts": 1},
-                connect_timeout=2,
-                read_timeout=10,
-                inject_host_prefix=inject_host_prefix,
-                user_agent_extra=f"mwaa-tui/{__version__}",
-            )
+        # One policy for AWS and any other endpoint (a local endpoint may be a proxy that
+        # injects faults): botocore sends each request once, `call` retries by error class
+        # so that the account pacer sees, and spaces, every attempt.
         return AioConfig(
-            retries={"mode": "standard", "max_attempts": 3},
+            retries={"mode": "standard", "total_max_attempts": 1},
             connect_timeout=5,
             read_timeout=20,
             inject_host_prefix=inject_host_prefix,
@@ -215,23 +275,20 @@ class AwsGateway:
     async def _create(self, service: str) -> Any:
         if self._session is None:
             raise ConfigError("the client layer is not open")
-        endpoint = self.endpoint_override(service)
-        local = bool(endpoint and is_loopback(endpoint))
         ctx = self._session.create_client(
             service,
             region_name=self._region,
             endpoint_url=self.settings.endpoint_url,
-            config=self._config(local, inject_host_prefix=True),
+            config=self._config(inject_host_prefix=True),
         )
         client = await self._stack.enter_async_context(ctx)
         # Endpoints can also come from the config file: judge by where the client points.
         if not is_aws_host(client.meta.endpoint_url):
-            local = is_loopback(client.meta.endpoint_url)
             ctx = self._session.create_client(
                 service,
                 region_name=self._region,
                 endpoint_url=self.settings.endpoint_url,
-                config=self._config(local, inject_host_prefix=False),
+                config=self._config(inject_host_prefix=False),
             )
             client = await self._stack.enter_async_context(ctx)
         client.meta.events.register("before-parameter-build", _refuse_unlisted)
@@ -240,20 +297,67 @@ class AwsGateway:
     async def client(self, service: str) -> Any:
         if service not in READ_ONLY_OPERATIONS:
             raise ForbiddenOperation(f"service {service!r} is not used by mwaa-tui")
-        if service in self._clients:
-            return self._clients[service]
+        found = self._clients.get(service)
+        if found is not None:
+            return found
         lock = self._locks.setdefault(service, asyncio.Lock())
         async with lock:
-            if service not in self._clients:
-                self._clients[service] = await self._create(service)
-        return self._clients[service]
+            clients = self._clients  # a credential refresh may swap the dict meanwhile
+            if service not in clients:
+                clients[service] = await self._create(service)
+            return clients[service]
+
+    def pacing(self) -> tuple[OperationPace, ...]:
+        """The pace of every operation tried in the last minute, the most held back first."""
+        return self.limiter.paces()
 
     def endpoint_url(self, service: str) -> str:
         client = self._clients.get(service)
         return str(client.meta.endpoint_url) if client else (self.endpoint_override(service) or "")
 
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
-        """Call `operation` (snake_case) on `service`; AWS failures raise AwsError."""
+        """Call `operation` (snake_case) on `service`; AWS failures raise AwsError.
+
+        Retries by error class (`core/backoff.py`): throttling within about a second, for
+        up to `throttle_budget` seconds of waiting; connection errors, timeouts and 5xx a
+        couple of times quickly; expired credentials once, if re-reading the credential
+        chain found new ones. Every attempt is paced and counted."""
+        op = operation_name(operation)
+        if op not in READ_ONLY_OPERATIONS.get(service, frozenset()):
+            raise ForbiddenOperation(f"{iam_action(service, op)} is not a read-only operation")
+        throttled = network = 0
+        waited = 0.0
+        refreshed = False
+        while True:
+            try:
+                return await self._attempt(service, operation, op, params)
+            except AwsError as exc:
+                pause: float | None = None
+                if exc.kind is ErrorKind.THROTTLED:
+                    throttled += 1
+                    pause = throttle_pause(throttled, self._rng)
+                    if waited + pause > self.throttle_budget:
+                        pause = None
+                elif exc.kind is ErrorKind.NETWORK or exc.transient:
+                    network += 1
+                    if network < NETWORK_ATTEMPTS:
+                        pause = network_pause(network, self._rng)
+                elif exc.kind is ErrorKind.EXPIRED and not refreshed:
+                    refreshed = True
+                    if await self.refresh_credentials():
+                        pause = 0.0
+                if pause is None:
+                    if exc.kind is ErrorKind.EXPIRED:
+                        info = replace(exc.info, hint=self.credential_hint)
+                        raise AwsError(info, exc.code) from None
+                    raise
+                waited += pause
+                await asyncio.sleep(pause)
+
+    async def _attempt(
+        self, service: str, operation: str, op: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """One attempt: paced, counted, and its outcome reported to the pacer."""
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
@@ -264,9 +368,6 @@ class AwsGateway:
             TokenRetrievalError,
         )
 
-        op = operation_name(operation)
-        if op not in READ_ONLY_OPERATIONS.get(service, frozenset()):
-            raise ForbiddenOperation(f"{iam_action(service, op)} is not a read-only operation")
         client = await self.client(service)
         await self.limiter.acquire(op)
         action = iam_action(service, op)
@@ -275,6 +376,7 @@ class AwsGateway:
         try:
             result: dict[str, Any] = await getattr(client, operation)(**params)
             outcome = "ok"
+            self.limiter.succeeded(op)
             return result
         except ClientError as exc:
             err = exc.response.get("Error", {})
@@ -284,8 +386,11 @@ class AwsGateway:
             outcome = {ErrorKind.THROTTLED: "throttled", ErrorKind.DENIED: "denied"}.get(
                 kind, "error"
             )
+            if kind is ErrorKind.THROTTLED:
+                self.limiter.throttled(op)
             message = sanitize(err.get("Message") or code or f"HTTP {status}")
-            raise AwsError(ErrorInfo(kind, message, action), code) from None
+            transient = kind is ErrorKind.OTHER and is_transient(code, status)
+            raise AwsError(ErrorInfo(kind, message, action), code, transient=transient) from None
         except (NoCredentialsError, CredentialRetrievalError, TokenRetrievalError) as exc:
             raise AwsError(ErrorInfo(ErrorKind.EXPIRED, sanitize(exc), action)) from None
         except (TimeoutError, ConnectionError, HTTPClientError, OSError) as exc:
@@ -301,6 +406,34 @@ class AwsGateway:
             units = len(params.get("MetricDataQueries") or ()) if op == "GetMetricData" else 1
             self.stats.record(CallRecord(service, op, outcome, latency, self._clock(), units))
             log.debug("%s %s: %s in %.0f ms", service, op, outcome, latency * 1000)
+
+
+async def _close_later(stack: contextlib.AsyncExitStack, seconds: float) -> None:
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        await stack.aclose()
+
+
+def _credential_hint(method: str, profile: str | None, session: Any) -> str:
+    """What to do when credentials of this kind expire, in a few words."""
+    name = profile or session.get_config_variable("profile") or "default"
+    scoped: dict[str, Any] = {}
+    with contextlib.suppress(Exception):
+        scoped = dict(session.get_scoped_config())
+    if method == "sso" or scoped.get("sso_session") or scoped.get("sso_start_url"):
+        return f"run aws sso login --profile {sanitize(name)}"
+    if method == "env":
+        return "the AWS_* variables hold expired keys: restart with fresh ones"
+    if method == "shared-credentials-file":
+        return "write fresh keys to the shared credentials file; it is re-read every 15 s"
+    if method == "custom-process":
+        return f"the credential_process of profile {sanitize(name)} must give fresh keys"
+    if method in ("assume-role", "assume-role-with-web-identity"):
+        return f"refresh the source credentials of profile {sanitize(name)}"
+    if method in ("iam-role", "container-role"):
+        return "the instance or task role gave expired credentials; retrying"
+    return "refresh the credentials; they are re-read every 15 s"
 
 
 def _network_detail(exc: BaseException) -> str:

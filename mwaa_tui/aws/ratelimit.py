@@ -7,6 +7,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 
+from mwaa_tui.core.pacing import AdaptiveRate
+from mwaa_tui.core.snapshots import OperationPace
+
 # Account-wide API quotas (requests per second) from the service quota pages;
 # all panes share them, so they are enforced here and not per poller.
 DEFAULT_RATES: Mapping[str, float] = {
@@ -24,12 +27,17 @@ DEFAULT_RATES: Mapping[str, float] = {
 
 
 HEADROOM = 1.1
-"""Spacing 10 % wider than the quota, so network jitter cannot push two calls closer
+"""Spacing 10 % wider than the pace, so network jitter cannot push two calls closer
 together than the service allows."""
+OTHER_RATE = 10.0
+"""Operations without a published quota (GetEnvironment, DescribeLogGroups, ...) still adapt
+to throttling, from this pace."""
 
 
 class RateLimiter:
-    """Spaces calls of each operation at least HEADROOM/rate seconds apart."""
+    """Spaces calls of each operation HEADROOM/pace seconds apart. The pace starts at the
+    account quota and adapts (`core.pacing.AdaptiveRate`): every attempt, retries included,
+    is reported back through `succeeded` or `throttled`."""
 
     def __init__(
         self,
@@ -38,22 +46,44 @@ class RateLimiter:
     ) -> None:
         self.rates = dict(rates)
         self._clock = clock
+        self._pace: dict[str, AdaptiveRate] = {}
         self._next: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.granted: dict[str, deque[float]] = {}
         """When each paced operation was let through (monotonic), the last 1,000."""
 
+    def pace(self, operation: str) -> AdaptiveRate:
+        found = self._pace.get(operation)
+        if found is None:
+            found = self._pace[operation] = AdaptiveRate(self.rates.get(operation, OTHER_RATE))
+        return found
+
     async def acquire(self, operation: str) -> None:
         """Wait for `operation`'s next slot. Callers queue one at a time, and the next slot
         counts from when this one was really granted, so a late wake-up cannot bunch calls."""
-        rate = self.rates.get(operation)
-        if not rate:
-            return
         lock = self._locks.setdefault(operation, asyncio.Lock())
         async with lock:
             delay = self._next.get(operation, 0.0) - self._clock()
             if delay > 0:
                 await asyncio.sleep(delay)
             now = self._clock()
-            self._next[operation] = now + HEADROOM / rate
+            self._next[operation] = now + HEADROOM / self.pace(operation).rate
             self.granted.setdefault(operation, deque(maxlen=1000)).append(now)
+
+    def succeeded(self, operation: str) -> None:
+        self.pace(operation).succeeded(self._clock())
+
+    def throttled(self, operation: str) -> None:
+        self.pace(operation).throttled(self._clock())
+
+    def paces(self) -> tuple[OperationPace, ...]:
+        """Every operation tried in the last minute, the most held back first."""
+        now = self._clock()
+        out = []
+        for op, pace in self._pace.items():
+            attempts, throttles = pace.window(now)
+            if attempts:
+                share = throttles / attempts
+                out.append(OperationPace(op, pace.rate, pace.quota, share, attempts))
+        out.sort(key=lambda p: (p.rate / p.quota, -p.throttled_share, p.operation))
+        return tuple(out)

@@ -1,4 +1,14 @@
-"""When a poller tries again after a failure."""
+"""The one retry policy, by error class, the same for AWS and for any other endpoint.
+
+Two levels:
+- inside one call (`AwsGateway.call`): a throttled request is tried again within about a
+  second, with jitter, until THROTTLE_BUDGET seconds of waiting; a connection error or a
+  5xx a couple of times quickly. The poll keeps what it fetched before.
+- between polls (`retry_delay`): a source that still failed tries again soon. Throttling is
+  a rate signal, not an outage, so it never pushes a poll out beyond twice its interval;
+  an unreachable endpoint is tried every few seconds; denied and not found slowly;
+  expired credentials every 10-15 s, since a fresh login should be picked up quickly.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +16,52 @@ import random
 
 from mwaa_tui.core.snapshots import ErrorKind
 
-THROTTLE_CAP = 120.0
-NETWORK_CAP = 60.0
+THROTTLE_BUDGET = 15.0
+"""Seconds one call may spend waiting between throttled attempts before it gives up."""
+THROTTLE_STEP_CAP = 4.0
+NETWORK_ATTEMPTS = 3
+"""Attempts of one call on a connection error, a timeout or a 5xx."""
+NETWORK_CAP = 10.0
+"""An unreachable endpoint is tried at least this often."""
 SLOW_RETRY = 120.0
-"""Denied, expired and not-found will not fix themselves soon: retry slowly."""
+"""Denied and not found will not fix themselves soon: retry slowly."""
+EXPIRED_RETRY = (10.0, 15.0)
+FIRST_DATA_CAP = 5.0
+"""A source that has never answered, or whose poll got part of the way, retries a throttle
+at least this often: the pane is empty, or behind, until it does."""
+
+
+def throttle_pause(attempt: int, rng: random.Random) -> float:
+    """Seconds before re-sending a request throttled `attempt` times in a row: about a
+    second at first, growing gently, jittered so that callers spread out."""
+    return min(THROTTLE_STEP_CAP, rng.uniform(0.5, 1.0) * 1.5 ** (max(1, attempt) - 1))
+
+
+def network_pause(attempt: int, rng: random.Random) -> float:
+    """Seconds before re-sending after a connection error: quick, the pane waits."""
+    return rng.uniform(0.2, 0.5) * 2.0 ** (max(1, attempt) - 1)
 
 
 def retry_delay(
-    kind: ErrorKind, failures: int, interval: float, rng: random.Random | None = None
+    kind: ErrorKind,
+    failures: int,
+    interval: float,
+    rng: random.Random | None = None,
+    *,
+    soon: bool = False,
 ) -> float:
-    """Seconds to wait before the next attempt after `failures` consecutive failures."""
+    """Seconds before a source's next poll after `failures` consecutive failed polls.
+    `soon`: the source has no data yet, or its poll made progress: come back quickly."""
     rng = rng or random.Random()
     n = max(1, failures)
-    if kind in (ErrorKind.DENIED, ErrorKind.EXPIRED, ErrorKind.NOT_FOUND):
+    if kind in (ErrorKind.DENIED, ErrorKind.NOT_FOUND):
         return max(interval, SLOW_RETRY)
+    if kind is ErrorKind.EXPIRED:
+        return rng.uniform(*EXPIRED_RETRY)
     if kind is ErrorKind.THROTTLED:
-        # Full jitter on an exponential ceiling, never below the normal interval.
-        ceiling = min(THROTTLE_CAP, interval * 2**n)
-        return max(interval, rng.uniform(ceiling / 2, ceiling))
-    ceiling = min(NETWORK_CAP, max(1.0, interval) * 2 ** (n - 1))
+        # Each call already retried for up to THROTTLE_BUDGET: come back within an interval
+        # or two, never further out.
+        delay = rng.uniform(0.5, 1.0) * min(2.0, 0.5 * 2.0**n) * max(interval, 1.0)
+        return min(delay, FIRST_DATA_CAP) if soon else max(1.0, delay)
+    ceiling = min(NETWORK_CAP, max(1.0, interval) * 2.0 ** (n - 1))
     return rng.uniform(ceiling / 2, ceiling)

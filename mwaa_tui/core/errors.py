@@ -65,6 +65,25 @@ def classify(code: str | None, status: int | None = None) -> ErrorKind:
     return ErrorKind.OTHER
 
 
+TRANSIENT_CODES = frozenset(
+    {
+        "InternalFailure",
+        "InternalError",
+        "InternalServerError",
+        "InternalServiceError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+
+
+def is_transient(code: str | None, status: int | None) -> bool:
+    """A server-side failure that the next attempt may not meet (5xx and their codes)."""
+    return code in TRANSIENT_CODES or (status is not None and status >= 500)
+
+
 def iam_action(service: str, operation: str) -> str:
     """`logs` + `FilterLogEvents` -> `logs:FilterLogEvents`."""
     return f"{IAM_PREFIX.get(service, service)}:{operation}"

@@ -40,14 +40,16 @@ class ErrorInfo:
     message: str
     action: str = ""
     """The IAM action that was called, e.g. `logs:FilterLogEvents`."""
+    hint: str = ""
+    """What the user can do about it, e.g. `aws sso login --profile oncall`."""
 
     def describe(self) -> str:
         if self.kind is ErrorKind.DENIED:
             return f"access denied: the role lacks {self.action}"
         if self.kind is ErrorKind.THROTTLED:
-            return f"throttled on {self.action}; backing off"
+            return f"throttled on {self.action}; retrying"
         if self.kind is ErrorKind.EXPIRED:
-            return "credentials expired or invalid: refresh them (aws sso login, new session)"
+            return f"credentials expired: {self.hint}" if self.hint else "credentials expired"
         if self.kind is ErrorKind.NOT_FOUND:
             return f"not found: {self.message}"
         if self.kind is ErrorKind.NETWORK:
@@ -68,6 +70,28 @@ class SourceHealth:
     """Consecutive failures."""
     interval: float = 0.0
     """The poller's normal interval, to judge staleness."""
+    next_attempt: float | None = None
+    """Epoch seconds of the next attempt after a failure (None: on the normal interval)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OperationPace:
+    """How fast one AWS operation may be called now, against its account quota."""
+
+    operation: str
+    rate: float
+    """Requests per second the pacer lets through now."""
+    quota: float
+    """The account quota's requests per second."""
+    throttled_share: float = 0.0
+    """Share (0..1) of the last minute's attempts that were throttled."""
+    attempts: int = 0
+    """Attempts in the last minute."""
+
+    @property
+    def paced(self) -> bool:
+        """True when throttling has pushed the pace below the quota."""
+        return self.rate < self.quota * 0.95
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,9 +84,18 @@ class Poller(ABC):
 
     def _failed(self, info: ErrorInfo, emit: Emit, *, progressed: bool = False) -> float:
         failures = 1 if progressed else self.health.failures + 1
-        self.health = SourceHealth(self.source, self.health.last_ok, info, failures, self.interval)
+        delay = retry_delay(
+            info.kind,
+            failures,
+            self.interval,
+            self.rng,
+            soon=self.health.last_ok is None or progressed,
+        )
+        self.health = SourceHealth(
+            self.source, self.health.last_ok, info, failures, self.interval, self.clock() + delay
+        )
         emit(HealthUpdate(self.health))
-        return retry_delay(info.kind, failures, self.interval, self.rng)
+        return delay
 
     async def run(self, emit: Emit) -> None:
         while True:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.catalogue import AWS_MWAA, MWAA, DiscoveredSeries, choose_period, match_metrics
 from mwaa_tui.core.cost import USD_PER_METRIC_REQUESTED
 from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot
@@ -40,6 +40,11 @@ class MetricsPoller(Poller):
         """Keys of the panels on screen; only these are fetched (None: all)."""
         self._last: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
         self._discovered_at: float | None = None
+        self._listing: list[dict[str, Any]] = []
+        """ListMetrics pages of a discovery under way, kept across a failed page."""
+        self._list_tokens: dict[str, str] = {}
+        self._list_pages: dict[str, int] = {}
+        self._listed_all: set[str] = set()
 
     def set_range(self, seconds: int) -> None:
         """Switch the time range: data of the old range is dropped, and a poll starts now."""
@@ -54,28 +59,42 @@ class MetricsPoller(Poller):
             self.wake()
 
     async def discover(self) -> list[DiscoveredSeries]:
-        listed: list[dict[str, Any]] = []
+        """ListMetrics over both namespaces. A failed page raises, but the pages before it
+        are kept: the next call resumes at the page that failed."""
         for namespace in (MWAA, AWS_MWAA):
-            token: str | None = None
-            for _ in range(20):
-                params: dict[str, Any] = {
-                    "Namespace": namespace,
-                    "Dimensions": [{"Name": "Environment", "Value": self.environment}],
-                }
-                if token:
-                    params["NextToken"] = token
-                resp = await self.gateway.call("cloudwatch", "list_metrics", **params)
-                listed.extend(resp.get("Metrics") or ())
+            params: dict[str, Any] = {
+                "Namespace": namespace,
+                "Dimensions": [{"Name": "Environment", "Value": self.environment}],
+            }
+            while namespace not in self._listed_all:
+                token = self._list_tokens.get(namespace)
+                resp = await self.gateway.call(
+                    "cloudwatch",
+                    "list_metrics",
+                    **({**params, "NextToken": token} if token else params),
+                )
+                self._listing.extend(resp.get("Metrics") or ())
                 token = resp.get("NextToken")
-                if not token:
-                    break
-        return match_metrics(listed, self.environment)
+                pages = self._list_pages[namespace] = self._list_pages.get(namespace, 0) + 1
+                if not token or token == self._list_tokens.get(namespace) or pages >= 20:
+                    self._listed_all.add(namespace)
+                else:
+                    self._list_tokens[namespace] = token
+        found = match_metrics(self._listing, self.environment)
+        self._listing, self._list_tokens, self._list_pages = [], {}, {}
+        self._listed_all.clear()
+        return found
 
     async def poll(self) -> Sequence[object]:
         now = self.clock()
         if self._discovered_at is None or now - self._discovered_at > REDISCOVER_EVERY:
-            self.series = [*await self.discover(), *self.extra]
-            self._discovered_at = now
+            try:
+                self.series = [*await self.discover(), *self.extra]
+                self._discovered_at = now
+            except AwsError:
+                if self._discovered_at is None:
+                    raise
+                # A failed rediscovery keeps the panels found before; it resumes next poll.
         period = choose_period(self.range_seconds)
         # Complete periods only: a partial last period reads as a sudden drop.
         end = int(now) // period * period

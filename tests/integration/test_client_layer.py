@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from mwaa_tui.aws.clients import (
@@ -13,8 +15,9 @@ from mwaa_tui.aws.clients import (
     ForbiddenOperation,
     configured_endpoint,
 )
+from mwaa_tui.core.backoff import NETWORK_ATTEMPTS
 from mwaa_tui.core.snapshots import ErrorKind
-from mwaa_tui.sandbox import Sandbox
+from mwaa_tui.sandbox import Faults, Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 
 
@@ -93,7 +96,11 @@ async def test_standard_endpoint_variables_are_honoured(
     )
 
 
-async def test_failures_are_classified_and_counted(sandbox: Sandbox, gateway: AwsGateway) -> None:
+async def test_failures_are_classified_counted_and_retried_by_class(
+    sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    gateway = AwsGateway(aws_settings, env={}, throttle_budget=2.0)
+    await gateway.open()
     sandbox.faults.deny.add("logs")
     with pytest.raises(AwsError) as denied:
         await gateway.call("logs", "describe_log_groups")
@@ -112,11 +119,34 @@ async def test_failures_are_classified_and_counted(sandbox: Sandbox, gateway: Aw
     with pytest.raises(AwsError) as dropped:
         await gateway.call("cloudtrail", "lookup_events", MaxResults=5)
     assert dropped.value.kind is ErrorKind.NETWORK
+    await gateway.close()
     totals = gateway.stats.totals
+    # Denied and not found are answers: sent once. A throttle is retried within the budget
+    # (about a second apart), a dropped connection a few times quickly.
     assert totals[("DescribeLogGroups", "denied")] == 1
-    assert totals[("ListEnvironments", "throttled")] == 1
     assert totals[("GetEnvironment", "error")] == 1
-    assert totals[("LookupEvents", "error")] == 1
+    assert 2 <= totals[("ListEnvironments", "throttled")] <= 5
+    assert totals[("LookupEvents", "error")] == NETWORK_ATTEMPTS
+    pace = {p.operation: p for p in gateway.pacing()}["ListEnvironments"]
+    assert pace.paced and pace.throttled_share == 1.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+async def test_a_throttled_call_is_retried_inside_the_call(
+    sandbox: Sandbox, aws_settings: AwsSettings, seed: int
+) -> None:
+    """At half the calls throttled, every call still answers: no error reaches the caller."""
+    sandbox.create_environment("busy")
+    sandbox.faults = Faults(throttle={"mwaa": 0.5}, seed=seed)
+    gateway = AwsGateway(aws_settings, env={}, rng=random.Random(seed))
+    async with gateway:
+        for _ in range(8):
+            resp = await gateway.call("mwaa", "get_environment", Name="busy")
+            assert resp["Environment"]["Name"] == "busy"
+    assert gateway.stats.totals[("GetEnvironment", "ok")] == 8
+    assert (
+        gateway.stats.totals[("GetEnvironment", "throttled")] == sandbox.faults.injected["throttle"]
+    )
 
 
 async def test_refused_endpoint_is_a_network_error() -> None:

@@ -10,8 +10,8 @@ import time
 import boto3
 from botocore.config import Config
 
-from mwaa_tui.aws.clients import AwsGateway
-from mwaa_tui.core.backoff import SLOW_RETRY
+from mwaa_tui.aws.clients import AwsGateway, AwsSettings
+from mwaa_tui.core.backoff import FIRST_DATA_CAP, SLOW_RETRY
 from mwaa_tui.core.environment import parse_environment
 from mwaa_tui.core.snapshots import AlarmsSnapshot, HealthUpdate, LogBatch
 from mwaa_tui.pollers.alarms import AlarmsPoller
@@ -40,15 +40,25 @@ async def test_denied_source_reports_the_action_retries_slowly_and_recovers(
     assert emitted[-1].health.last_ok is not None
 
 
-async def test_throttled_source_backs_off_with_growing_delays(
-    demo: Simulator, sandbox: Sandbox, gateway: AwsGateway
+async def test_a_throttled_source_comes_back_within_two_intervals(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings
 ) -> None:
-    poller = AlarmsPoller(gateway, "demo", interval=1.0)
+    """Throttling slows a source down; it never pushes it out into silence."""
+    gateway = AwsGateway(aws_settings, env={}, throttle_budget=0.5)
+    await gateway.open()
+    poller = AlarmsPoller(gateway, "demo", interval=4.0)
     sandbox.faults.throttle["cloudwatch"] = 1.0
-    delays = [await poller.step(lambda _: None) for _ in range(5)]
-    assert poller.health.failures == 5
-    assert all(1.0 <= d <= 120.0 for d in delays)
-    assert max(delays[3:]) > max(delays[:2])
+    first = [await poller.step(lambda _: None) for _ in range(3)]
+    assert poller.health.failures == 3
+    assert all(d <= FIRST_DATA_CAP for d in first)  # nothing shown yet: come back soon
+    sandbox.faults.throttle.clear()
+    await poller.step(lambda _: None)
+    sandbox.faults.throttle["cloudwatch"] = 1.0
+    later = [await poller.step(lambda _: None) for _ in range(5)]
+    assert all(2.0 <= d <= 8.0 for d in later), later
+    health = poller.health
+    assert health.next_attempt is not None and health.next_attempt > time.time()
+    await gateway.close()
 
 
 async def test_log_poller_delivers_every_line_once_under_throttling(
@@ -143,6 +153,9 @@ async def test_a_throttled_page_keeps_the_pages_before_it(
             [{"timestamp": start + n * 10, "message": f"n{n:05d}"} for n in range(total)]
         )
     sandbox.faults = Faults(throttle={"logs": 0.5}, seed=11)
+    # No retries inside the call, so that throttled pages reach the poller.
+    gateway = AwsGateway(gateway.settings, env={}, throttle_budget=0.0)
+    await gateway.open()
     poller = LogPoller(gateway, cfg, since_seconds=300, interval=0.1)
     seen: list[str] = []
     partial_steps = 0
@@ -155,5 +168,6 @@ async def test_a_throttled_page_keeps_the_pages_before_it(
         seen += got
         if len(seen) >= total and not failed:
             break
+    await gateway.close()
     assert seen == [f"n{n:05d}" for n in range(total)]
     assert partial_steps >= 1  # a throttled poll still delivered the pages before it

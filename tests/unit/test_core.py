@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mwaa_tui.aws.ratelimit import RateLimiter
+from mwaa_tui.aws.ratelimit import OTHER_RATE, RateLimiter
 from mwaa_tui.core.alarms import describe_condition, select_alarms
-from mwaa_tui.core.backoff import SLOW_RETRY, retry_delay
+from mwaa_tui.core.backoff import FIRST_DATA_CAP, NETWORK_CAP, SLOW_RETRY, retry_delay
 from mwaa_tui.core.callstats import CallStats
 from mwaa_tui.core.catalogue import choose_period, format_value, match_metrics
 from mwaa_tui.core.environment import group_name_from_arn, parse_environment
@@ -226,13 +226,18 @@ def test_error_classification_and_iam_action() -> None:
     assert info.describe() == "access denied: the role lacks logs:FilterLogEvents"
 
 
-def test_backoff_grows_with_jitter_and_slows_for_denied() -> None:
-    rng = random.Random(1)
-    delays = [retry_delay(ErrorKind.THROTTLED, n, 2.0, rng) for n in range(1, 7)]
-    assert all(2.0 <= d <= 120.0 for d in delays)
-    assert delays[-1] > delays[0]
-    assert retry_delay(ErrorKind.DENIED, 1, 2.0, rng) == SLOW_RETRY
-    assert retry_delay(ErrorKind.EXPIRED, 5, 2.0, rng) == SLOW_RETRY
+def test_poll_retry_delays_by_error_class() -> None:
+    for seed in range(20):
+        rng = random.Random(seed)
+        throttled = [retry_delay(ErrorKind.THROTTLED, n, 10.0, rng) for n in range(1, 9)]
+        # Throttling slows a source down: never beyond twice its interval.
+        assert all(5.0 <= d <= 20.0 for d in throttled), throttled
+        assert retry_delay(ErrorKind.THROTTLED, 4, 60.0, rng, soon=True) <= FIRST_DATA_CAP
+        network = [retry_delay(ErrorKind.NETWORK, n, 3.0, rng) for n in range(1, 9)]
+        assert all(d <= NETWORK_CAP for d in network)
+        assert 10.0 <= retry_delay(ErrorKind.EXPIRED, 5, 2.0, rng) <= 15.0
+    assert retry_delay(ErrorKind.DENIED, 1, 2.0) == SLOW_RETRY
+    assert retry_delay(ErrorKind.NOT_FOUND, 3, 2.0) == SLOW_RETRY
 
 
 def test_call_stats_window() -> None:
@@ -251,11 +256,11 @@ async def test_rate_limiter_spaces_grants_even_when_callers_race() -> None:
 
     limiter = RateLimiter({"LookupEvents": 20.0})
     await asyncio.gather(*(limiter.acquire("LookupEvents") for _ in range(5)))
-    await limiter.acquire("GetEnvironment")  # not paced, not recorded
     grants = list(limiter.granted["LookupEvents"])
     gaps = [b - a for a, b in itertools.pairwise(grants)]
     assert len(grants) == 5 and min(gaps) >= 1.1 / 20 - 1e-3
-    assert "GetEnvironment" not in limiter.granted
+    # An operation without a published quota still adapts, from a default pace.
+    assert limiter.pace("GetEnvironment").quota == OTHER_RATE
 
 
 def test_health_line_says_stale_and_the_error() -> None:
