@@ -29,7 +29,13 @@ from mwaa_tui.core.backoff import (
     throttle_pause,
 )
 from mwaa_tui.core.callstats import CallStats
-from mwaa_tui.core.errors import classify, iam_action, is_transient, operation_name
+from mwaa_tui.core.errors import (
+    classify,
+    credential_hint,
+    iam_action,
+    is_transient,
+    operation_name,
+)
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import CallRecord, ErrorInfo, ErrorKind, OperationPace
 from mwaa_tui.debuglog import SCRUBBER
@@ -206,7 +212,8 @@ class AwsGateway:
         except ProfileNotFound as exc:
             raise ConfigError(f"profile not found: {exc.kwargs.get('profile')}") from None
         except BotoCoreError as exc:
-            raise ConfigError(f"cannot load AWS credentials: {sanitize(exc)}") from None
+            hint = _credential_hint("", self.settings.profile, session)
+            raise ConfigError(f"cannot load AWS credentials: {sanitize(exc)}; {hint}") from None
         if credentials is None or frozen is None:
             raise ConfigError(
                 "no AWS credentials found: use --profile, AWS_PROFILE, environment "
@@ -416,24 +423,11 @@ async def _close_later(stack: contextlib.AsyncExitStack, seconds: float) -> None
 
 
 def _credential_hint(method: str, profile: str | None, session: Any) -> str:
-    """What to do when credentials of this kind expire, in a few words."""
     name = profile or session.get_config_variable("profile") or "default"
     scoped: dict[str, Any] = {}
     with contextlib.suppress(Exception):
         scoped = dict(session.get_scoped_config())
-    if method == "sso" or scoped.get("sso_session") or scoped.get("sso_start_url"):
-        return f"run aws sso login --profile {sanitize(name)}"
-    if method == "env":
-        return "the AWS_* variables hold expired keys: restart with fresh ones"
-    if method == "shared-credentials-file":
-        return "write fresh keys to the shared credentials file; it is re-read every 15 s"
-    if method == "custom-process":
-        return f"the credential_process of profile {sanitize(name)} must give fresh keys"
-    if method in ("assume-role", "assume-role-with-web-identity"):
-        return f"refresh the source credentials of profile {sanitize(name)}"
-    if method in ("iam-role", "container-role"):
-        return "the instance or task role gave expired credentials; retrying"
-    return "refresh the credentials; they are re-read every 15 s"
+    return credential_hint(method, name, scoped)
 
 
 def _network_detail(exc: BaseException) -> str:

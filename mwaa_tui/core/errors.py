@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import ErrorKind
 
 THROTTLE_CODES = frozenset(
@@ -92,3 +95,21 @@ def iam_action(service: str, operation: str) -> str:
 def operation_name(snake: str) -> str:
     """`filter_log_events` -> `FilterLogEvents`."""
     return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def credential_hint(method: str, profile: str, scoped: Mapping[str, object]) -> str:
+    """What to do when credentials expire, by where they came from: botocore's provider
+    `method` (sso, env, shared-credentials-file, ...) and the profile's settings."""
+    if method == "sso" or scoped.get("sso_session") or scoped.get("sso_start_url"):
+        return f"run aws sso login --profile {sanitize(profile)}"
+    if method == "env":
+        return "the AWS_* variables hold expired keys: restart with fresh ones"
+    if method == "shared-credentials-file":
+        return "write fresh keys to the shared credentials file; it is re-read every 15 s"
+    if method == "custom-process" or scoped.get("credential_process"):
+        return f"the credential_process of profile {sanitize(profile)} must give fresh keys"
+    if method.startswith("assume-role") or scoped.get("role_arn"):
+        return f"refresh the source credentials of profile {sanitize(profile)}"
+    if method in ("iam-role", "container-role"):
+        return "the instance or task role gave expired credentials; retrying"
+    return "refresh the credentials; they are re-read every 15 s"
