@@ -6,8 +6,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from mwaa_tui.core.format import ago
+from mwaa_tui.core.lifecycle import lifecycle
 from mwaa_tui.core.snapshots import EnvironmentSnapshot
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
+
+LIFE_ICON = {"ok": "●", "warn": "◌", "error": "✖"}
 
 SHORT = {
     "DAGProcessing": "DAG",
@@ -29,6 +32,7 @@ class EnvironmentHeader(Static):
         self.in_alarm = 0
         self.trail_errors = 0
         self.health_text = ("loading…", "wait")
+        self.gone = False
         self._shown = ""
 
     def show(
@@ -38,7 +42,9 @@ class EnvironmentHeader(Static):
         in_alarm: int,
         health: tuple[str, str],
         trail_errors: int = 0,
+        gone: bool = False,
     ) -> None:
+        self.gone = gone
         self.snapshot = snapshot
         self.in_alarm = in_alarm
         self.trail_errors = trail_errors
@@ -58,7 +64,14 @@ class EnvironmentHeader(Static):
             return out
         out.append(snap.name, style="bold")
         out.append("  ")
-        out.append(f"● {snap.status}", style=ENV_STATUS_STYLE.get(snap.status, "yellow"))
+        life = lifecycle(snap, now, gone=self.gone)
+        style = ENV_STATUS_STYLE.get(life.status, "yellow")
+        if life.gone:
+            out.append(" ✖ DELETED ", style="bold white on red")
+        else:
+            out.append(f"{LIFE_ICON[life.severity]} {life.status}", style=style)
+        if life.severity != "ok":
+            out.append(f" {life.words}", style=style)
         if self.in_alarm:
             out.append("  ")
             out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
@@ -97,5 +110,6 @@ class EnvironmentHeader(Static):
         if last is not None and (last.error_code or last.error_message):
             out.append("\n")
             out.append(" update error ", style="bold white on red")
+            out.append(" E reads it whole ", style="bold")
             out.append(f" {last.error_code}: {last.error_message}", style="red")
         return out
