@@ -168,6 +168,9 @@ class AwsGateway:
         self._refreshed_at = float("-inf")
         self._credentials_changed_at = float("-inf")
         self._retiring: set[asyncio.Task[None]] = set()
+        self.unreachable: dict[str, tuple[float, ErrorInfo]] = {}
+        """Services whose endpoint failed to answer, since when and how; the next answer
+        from it clears the entry. Panes whose own poll is not due yet show it meanwhile."""
 
     @property
     def region(self) -> str:
@@ -384,6 +387,7 @@ class AwsGateway:
             result: dict[str, Any] = await getattr(client, operation)(**params)
             outcome = "ok"
             self.limiter.succeeded(op)
+            self.unreachable.pop(service, None)
             return result
         except ClientError as exc:
             err = exc.response.get("Error", {})
@@ -403,9 +407,9 @@ class AwsGateway:
         except (TimeoutError, ConnectionError, HTTPClientError, OSError) as exc:
             where = self.endpoint_url(service)
             detail = _network_detail(exc)
-            raise AwsError(
-                ErrorInfo(ErrorKind.NETWORK, f"cannot reach {where}: {detail}", action)
-            ) from None
+            info = ErrorInfo(ErrorKind.NETWORK, f"cannot reach {where}: {detail}", action)
+            self.unreachable.setdefault(service, (self._clock(), info))
+            raise AwsError(info) from None
         except BotoCoreError as exc:
             raise AwsError(ErrorInfo(ErrorKind.OTHER, sanitize(exc), action)) from None
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import random
 import subprocess
 import sys
 import threading
@@ -110,12 +111,17 @@ def follow(sandbox: Sandbox, tmp_path: Path) -> Iterator[Any]:
         proc.wait(timeout=10)
 
 
-def test_follow_delivers_every_line_exactly_once_with_30_percent_throttling(
-    sandbox: Sandbox, follow: Any
+@pytest.mark.parametrize(
+    ("share", "seed"),
+    [(share, random.randrange(10_000)) for share in (0.3, 0.5) for _ in range(2)],
+)
+def test_follow_delivers_every_line_exactly_once_under_throttling(
+    sandbox: Sandbox, follow: Any, share: float, seed: int
 ) -> None:
     env = sandbox.create_environment("prod")
     group = env.group_name("Worker")
-    sandbox.faults = Faults(throttle={"logs": 0.3}, seed=4)
+    # Every service, start-up's GetEnvironment included.
+    sandbox.faults = Faults(throttle={"mwaa": share, "logs": share}, seed=seed)
     tail = follow(
         "--env",
         "prod",

@@ -1,0 +1,115 @@
+"""The bad hour: throttling, an outage, a changing environment. Every pane keeps filling,
+nothing is lost, and what is wrong is said on screen."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.sandbox import Faults, Sandbox
+from mwaa_tui.sandbox.simulator import Simulator
+from mwaa_tui.ui.screens.environment import EnvironmentDetail
+from mwaa_tui.ui.widgets.metrics import MetricRow
+from tests.conftest import put_events, wait_until
+from tests.ui.helpers import (
+    alarm_names,
+    header_text,
+    log_lines,
+    make_app,
+    screen_text,
+    subtitle,
+    trail_names,
+)
+
+PANES = ("logs", "metrics", "alarms", "trail")
+
+
+def metric_values(app) -> list[float]:
+    return [v for row in app.query(MetricRow) for v in row.series.values]
+
+
+@pytest.mark.parametrize("seed", [random.randrange(10_000) for _ in range(3)])
+async def test_every_pane_fills_with_half_of_every_service_throttled(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings, seed: int
+) -> None:
+    sandbox.faults = Faults(throttle={"all": 0.5}, seed=seed)
+    app = make_app(aws_settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        # The benchmark holds the 10 s target; here a margin for a loaded test machine.
+        await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), 20, "environment")
+        for component in ("Scheduler", "Worker", "WebServer", "DAGProcessing"):
+            await wait_until(pilot, lambda c=component: bool(log_lines(app, c)), 20, component)
+        await wait_until(pilot, lambda: bool(alarm_names(app)), 20, "alarms")
+        await wait_until(pilot, lambda: bool(trail_names(app)), 20, "CloudTrail")
+        await wait_until(pilot, lambda: bool(metric_values(app)), 20, "metric values")
+        assert sandbox.faults.injected["throttle"] > 0, f"seed {seed}"
+
+
+async def test_an_outage_is_shown_everywhere_and_nothing_is_lost_or_doubled(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    group = sandbox.mwaa.environments["demo"].group_name("Worker")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: bool(alarm_names(app) and metric_values(app)), 20, "data")
+        now_ms = int(time.time() * 1000)
+        put_events(sandbox, group, "numbered", [(now_ms, "numbered 000")])
+        await wait_until(
+            pilot, lambda: any("numbered 000" in ln for ln in log_lines(app, "Worker")), 10, "line"
+        )
+        sandbox.outage_start()
+        try:
+            for pane in PANES:
+                await wait_until(
+                    pilot, lambda p=pane: "cannot reach" in subtitle(app, p), 15, f"{pane} outage"
+                )
+            await wait_until(pilot, lambda: "cannot reach" in header_text(app), 15, "header")
+            # Lines written while nothing answers.
+            put_events(
+                sandbox,
+                group,
+                "numbered",
+                [(int(time.time() * 1000) + n, f"numbered {n:03d}") for n in range(1, 21)],
+            )
+        finally:
+            sandbox.outage_end()
+
+        def numbered() -> list[str]:
+            return [ln for ln in log_lines(app, "Worker") if "numbered " in ln]
+
+        await wait_until(pilot, lambda: len(numbered()) >= 21, 15, "lines after the outage")
+        got = sorted(ln.split("numbered ")[1].split()[0] for ln in numbered())
+        assert got == [f"{n:03d}" for n in range(21)]  # each once
+        for pane in PANES:
+            await wait_until(
+                pilot, lambda p=pane: "cannot reach" not in subtitle(app, p), 70, f"{pane} back"
+            )
+
+
+async def test_an_update_that_fails_and_an_environment_deleted_while_watched(
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings
+) -> None:
+    app = make_app(aws_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), 10, "environment")
+        sandbox.set_environment_state("demo", "UPDATING")
+        await wait_until(pilot, lambda: "being updated for" in header_text(app), 10, "updating")
+        sandbox.set_environment_state("demo", "UPDATE_FAILED")
+        await wait_until(pilot, lambda: "UPDATE_FAILED" in header_text(app), 10, "failed")
+        message = sandbox.mwaa.environments["demo"].last_update["Error"]["ErrorMessage"]
+        assert len(message) > 120  # the header can only abbreviate it
+        await pilot.press("E")
+        await wait_until(pilot, lambda: isinstance(app.screen, EnvironmentDetail), 5, "detail")
+        shown = " ".join(screen_text(app).split())
+        assert " ".join(message.split())[-60:] in shown  # the end of the error, whole
+        await pilot.press("escape")
+        lines_before = log_lines(app, "Scheduler")
+        assert lines_before
+        sandbox.delete_environment("demo")
+        await wait_until(pilot, lambda: "DELETED" in header_text(app), 10, "deleted banner")
+        assert "what is on screen is kept" in header_text(app)
+        assert log_lines(app, "Scheduler")[: len(lines_before)] == lines_before
+        assert app.is_running
