@@ -15,27 +15,10 @@ from mwaa_tui.core.errors import credential_hint
 from mwaa_tui.core.snapshots import ErrorKind
 from mwaa_tui.debuglog import SCRUBBER
 from mwaa_tui.sandbox import Sandbox
+from tests.conftest import write_keys
 
 OLD = ("AKIAOLDKEY0000000001", "old-secret-0000000000000000000000000000")
 NEW = ("AKIANEWKEY0000000002", "new-secret-0000000000000000000000000000")
-
-
-@pytest.fixture
-def aws_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A profile-free environment that reads only the files under tmp_path."""
-    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    (tmp_path / "config").write_text("[default]\nregion = eu-west-1\n")
-    return tmp_path
-
-
-def write_keys(path: Path, keys: tuple[str, str]) -> None:
-    path.write_text(
-        f"[default]\naws_access_key_id = {keys[0]}\naws_secret_access_key = {keys[1]}\n"
-    )
 
 
 async def call_until_ok(gateway: AwsGateway, timeout: float = 10.0) -> dict[str, object]:

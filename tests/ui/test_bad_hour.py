@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from mwaa_tui.sandbox import Faults, Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
 from mwaa_tui.ui.widgets.metrics import MetricRow
-from tests.conftest import put_events, wait_until
+from tests.conftest import put_events, wait_until, write_keys
 from tests.ui.helpers import (
     alarm_names,
     header_text,
@@ -113,3 +114,36 @@ async def test_an_update_that_fails_and_an_environment_deleted_while_watched(
         assert "what is on screen is kept" in header_text(app)
         assert log_lines(app, "Scheduler")[: len(lines_before)] == lines_before
         assert app.is_running
+
+
+async def test_revoked_keys_are_named_everywhere_and_new_ones_resume_without_a_restart(
+    demo: Simulator, sandbox: Sandbox, aws_files: Path
+) -> None:
+    old = ("AKIAOLDKEY0000000001", "old-secret-0000000000000000000000000000")
+    new = ("AKIANEWKEY0000000002", "new-secret-0000000000000000000000000000")
+    write_keys(aws_files / "credentials", old)
+    sandbox.faults.accept_keys = {old[0]}
+    app = make_app(AwsSettings(region=sandbox.region, endpoint_url=sandbox.url))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: bool(alarm_names(app) and trail_names(app)), 20, "data")
+        shown = alarm_names(app)
+        sandbox.faults.accept_keys = {new[0]}
+        app.action_refresh()
+        for pane in PANES:
+            await wait_until(
+                pilot,
+                lambda p=pane: "credentials expired" in subtitle(app, p),
+                20,
+                f"{pane} says credentials expired",
+            )
+        assert "credentials file" in subtitle(app, "alarms")  # what to do about it
+        assert alarm_names(app) == shown  # nothing on screen is lost
+        write_keys(aws_files / "credentials", new)
+        # No key pressed: the expired-credential retry (10-15 s) picks the new keys up.
+        for pane in PANES:
+            await wait_until(
+                pilot,
+                lambda p=pane: "credentials expired" not in subtitle(app, p),
+                30,
+                f"{pane} resumed",
+            )
