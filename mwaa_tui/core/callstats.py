@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, deque
+from collections.abc import Iterable
 
 from mwaa_tui.core.cost import estimate
-from mwaa_tui.core.snapshots import CallRecord, CallSummary
+from mwaa_tui.core.snapshots import CallRecord, CallSummary, OperationPace
 
 COST_WARMUP = 180.0
 """Seconds of calls before the cost per hour is estimated."""
@@ -56,3 +57,34 @@ class CallStats:
             metrics_per_hour=cost.metrics_per_hour if cost else 0.0,
             usd_per_hour=cost.usd_per_hour if cost else None,
         )
+
+
+def worst_pace(paces: Iterable[OperationPace]) -> OperationPace | None:
+    """The operation held back the most: paced furthest below its quota, then the most
+    throttled. None when every operation runs at its quota without throttling."""
+    held = [p for p in paces if p.paced or p.throttled_share > 0]
+    return min(
+        held,
+        key=lambda p: (min(1.0, p.rate / p.quota) if p.quota > 0 else 1.0, -p.throttled_share),
+        default=None,
+    )
+
+
+def rate_text(rate: float) -> str:
+    """`2.1/s`, `0.05/s`."""
+    return f"{rate:.1f}/s" if rate >= 0.1 else f"{rate:.2f}/s"
+
+
+def share_text(share: float) -> str:
+    """`31 %`; a share too small to round to 1 % still shows."""
+    percent = round(share * 100)
+    return "<1 %" if share > 0 and percent == 0 else f"{percent} %"
+
+
+def pace_warning(pace: OperationPace) -> str:
+    """`FilterLogEvents paced 2.1/s · 31 % throttled` for the status line."""
+    throttled = f"{share_text(pace.throttled_share)} throttled" if pace.throttled_share else ""
+    if pace.paced:
+        paced = f"{pace.operation} paced {rate_text(pace.rate)}"
+        return f"{paced} · {throttled}" if throttled else paced
+    return f"{pace.operation} {throttled}".rstrip()

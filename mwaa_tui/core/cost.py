@@ -49,6 +49,42 @@ def estimate(records: Iterable[CallRecord], seconds: float) -> CostEstimate:
     return CostEstimate(metrics * scale, requests * scale, usd * scale)
 
 
+@dataclass(frozen=True, slots=True)
+class PollingPlan:
+    """What the pollers are set to call, for a cost projected before any call is made."""
+
+    metrics_fetched: int = 0
+    """Metric panels requested by each GetMetricData refresh (those on screen)."""
+    metrics_interval: float = 0.0
+    """Seconds between GetMetricData refreshes (0: not polled)."""
+    list_metrics_pages: int = 0
+    """ListMetrics pages per discovery."""
+    rediscover_every: float = 900.0
+    """Seconds between discoveries (the metrics poller's `REDISCOVER_EVERY`)."""
+    alarms_interval: float = 0.0
+    """Seconds between DescribeAlarms polls (0: not polled)."""
+    alarms_pages: int = 1
+    """DescribeAlarms pages per poll."""
+    alarm_history_per_hour: float = 0.0
+    """DescribeAlarmHistory runs only when asked for."""
+
+
+def _per_hour(interval: float) -> float:
+    return 3600.0 / interval if interval > 0 else 0.0
+
+
+def project_cost(plan: PollingPlan) -> CostEstimate:
+    """Cost per hour of following `plan`: the figure shown until measured calls replace it."""
+    metrics = plan.metrics_fetched * _per_hour(plan.metrics_interval)
+    requests = (
+        plan.list_metrics_pages * _per_hour(plan.rediscover_every)
+        + plan.alarms_pages * _per_hour(plan.alarms_interval)
+        + plan.alarm_history_per_hour
+    )
+    usd = metrics * USD_PER_METRIC_REQUESTED + requests * USD_PER_CLOUDWATCH_REQUEST
+    return CostEstimate(metrics, requests, usd)
+
+
 def insights_cost(bytes_scanned: int) -> float:
     """USD for one Logs Insights query that scanned this many bytes."""
     return bytes_scanned / 1e9 * USD_PER_GB_SCANNED
