@@ -22,6 +22,8 @@ from textual.widgets import Footer
 from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsGateway, ConfigError
+from mwaa_tui.core.callstats import worst_pace
+from mwaa_tui.core.cost import project_cost
 from mwaa_tui.core.format import health_line
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
@@ -42,6 +44,7 @@ from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.config import AppConfig, Intervals
 from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.requests import UserRequests
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
@@ -332,7 +335,12 @@ class MwaaApp(UserRequests):
         self._ticks += 1
         # The status line's rates move every second; redrawing it each 5 s is plenty.
         if self.gateway is not None and (self._ticks % 5 == 1 or self._ticks < 5):
-            self.main.query_one(StatusLine).show(self.gateway.stats.summary(now), self.config.note)
+            self.main.query_one(StatusLine).show(
+                self.gateway.stats.summary(now),
+                self.config.note,
+                projected=project_cost(polling_plan(self.pollers)),
+                pace=worst_pace(current_paces(self.gateway)),
+            )
         if self._ticks % 5 == 0:
             if self.alarms is not None:
                 self.main.query_one(AlarmsPane).show(self.alarms.alarms, now)

@@ -11,6 +11,7 @@ from textual.widgets import Label, Sparkline, Static
 
 from mwaa_tui.core.alarms import breaching
 from mwaa_tui.core.catalogue import format_value
+from mwaa_tui.core.format import relative
 from mwaa_tui.core.snapshots import Alarm, MetricSeries, MetricsSnapshot
 
 
@@ -18,41 +19,98 @@ def _key_id(key: str) -> str:
     return "m-" + "".join(c if c.isalnum() else "_" for c in key)
 
 
-class MetricRow(Horizontal):
-    """Label, sparkline and current value of one series."""
+STALE_AFTER_PERIODS = 2
+"""A latest value older than this many periods is shown with its age."""
 
-    def __init__(self, series: MetricSeries, breaching: bool = False) -> None:
+
+def sparkline_data(values: tuple[float, ...]) -> list[float]:
+    """Textual draws a single value as a full bar: two equal values draw it flat."""
+    return [values[0], values[0]] if len(values) == 1 else list(values)
+
+
+def value_age(series: MetricSeries, period: int, now: float) -> float | None:
+    """Seconds since the latest datapoint, when that is more than STALE_AFTER_PERIODS
+    periods; None when it is recent (or there is none)."""
+    if not series.timestamps:
+        return None
+    age = now - series.timestamps[-1]
+    return age if age > STALE_AFTER_PERIODS * period else None
+
+
+class MetricRow(Horizontal):
+    """Label, sparkline and current value of one series; `no data` when it has none."""
+
+    def __init__(
+        self,
+        series: MetricSeries,
+        breaching: bool = False,
+        *,
+        period: int = 60,
+        now: float | None = None,
+        fetched: bool = True,
+    ) -> None:
         super().__init__(id=_key_id(series.key), classes="metric-row")
         self.series = series
         self._breaching = breaching
+        self._period = period
+        self._now = now
+        self._fetched = fetched
         self._ready = False
 
     def on_mount(self) -> None:
         self._ready = True
-        self.show(self.series, self._breaching)
+        self.show(
+            self.series, self._breaching, period=self._period, now=self._now, fetched=self._fetched
+        )
 
     def compose(self) -> ComposeResult:
         yield Label(
             Text(self.series.label, no_wrap=True, overflow="ellipsis"), classes="metric-label"
         )
-        yield Sparkline(list(self.series.values) or [0.0], classes="metric-spark")
+        yield Sparkline(sparkline_data(self.series.values), classes="metric-spark")
         yield Label("", classes="metric-range")
         yield Label("", classes="metric-value")
+        yield Label("", classes="metric-nodata")
 
-    def show(self, series: MetricSeries, breaching: bool) -> None:
+    def show(
+        self,
+        series: MetricSeries,
+        breaching: bool,
+        *,
+        period: int = 60,
+        now: float | None = None,
+        fetched: bool = True,
+    ) -> None:
+        """`now` is the end of the snapshot's range; `fetched` is False for a panel not
+        requested yet (scrolled into view since the last fetch)."""
         self.series = series
         self._breaching = breaching
+        self._period, self._now, self._fetched = period, now, fetched
         if not self._ready:
             return  # still mounting: on_mount draws the newest data
-        self.query_one(Sparkline).data = list(series.values) or [0.0]
-        value = format_value(series.latest, series.unit)
+        empty = not series.values
+        self.set_class(empty, "-nodata")
+        self.set_class(breaching and not empty, "-breaching")
         lo = format_value(min(series.values), series.unit) if series.values else "–"
         hi = format_value(max(series.values), series.unit) if series.values else "–"
-        label = self.query_one(".metric-value", Label)
-        label.update(Text(value, style="bold red" if breaching else "bold"))
-        self.query_one(".metric-range", Label).update(Text(f"{lo}–{hi}", style="dim"))
         self.tooltip = f"{series.namespace} {series.metric} ({series.stat})  min {lo}  max {hi}"
-        self.set_class(breaching, "-breaching")
+        if empty:
+            self.set_class(False, "-old")
+            self.query_one(".metric-nodata", Label).update(
+                Text("no data" if fetched else "loading…", style="dim")
+            )
+            return
+        self.query_one(Sparkline).data = sparkline_data(series.values)
+        value = format_value(series.latest, series.unit)
+        age = value_age(series, period, now) if now is not None else None
+        self.set_class(age is not None, "-old")
+        label = self.query_one(".metric-value", Label)
+        if age is not None:
+            old = Text(f"{value} · {relative(age)} ago", style="dim red" if breaching else "dim")
+            label.update(old)
+        else:
+            label.update(Text(value, style="bold red" if breaching else "bold"))
+        self.query_one(".metric-range", Label).update(Text(f"{lo}–{hi}", style="dim"))
 
 
 RANGES = ((900, "15m"), (3600, "1h"), (10800, "3h"), (43200, "12h"), (86400, "24h"), (604800, "7d"))
@@ -105,6 +163,9 @@ class MetricsPanel(VerticalScroll):
         self.cursor = 0
         self.range_index = 1
         self._visible: set[str] | None = None
+        self._requested: set[str] = set()
+        """Keys the poller has been asked to fetch since the range was set: an empty
+        series of any other key is not fetched yet, rather than without data."""
 
     def visible_keys(self) -> set[str]:
         top, height = self.scroll_y, self.size.height
@@ -118,6 +179,7 @@ class MetricsPanel(VerticalScroll):
         keys = self.visible_keys()
         if keys and keys != self._visible:
             self._visible = keys
+            self._requested |= keys
             self.post_message(self.VisibleChanged(keys))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
@@ -155,6 +217,8 @@ class MetricsPanel(VerticalScroll):
 
     def action_range(self) -> None:
         self.range_index = (self.range_index + 1) % len(RANGES)
+        # The poller drops the old range's data and fetches what is on screen.
+        self._requested = set(self._visible or ())
         seconds, label = RANGES[self.range_index]
         self.post_message(self.RangeChanged(seconds, label))
 
@@ -179,16 +243,22 @@ class MetricsPanel(VerticalScroll):
                     "no MWAA metrics found for this environment in the last two weeks", style="dim"
                 )
             )
+        if self._visible is None:
+            # Nothing reported on screen yet: the poller fetched every panel.
+            self._requested |= {s.key for s in snapshot.series}
         existing = {row.id: row for row in self.query(MetricRow)}
         wanted = []
         for series in snapshot.series:
             row_id = _key_id(series.key)
             row = existing.pop(row_id, None)
+            period, now, fetched = snapshot.period, snapshot.end, series.key in self._requested
             if row is None:
-                row = MetricRow(series, self.breaching(series))
+                row = MetricRow(
+                    series, self.breaching(series), period=period, now=now, fetched=fetched
+                )
                 self.mount(row)
             else:
-                row.show(series, self.breaching(series))
+                row.show(series, self.breaching(series), period=period, now=now, fetched=fetched)
             wanted.append(row)
         for stale in existing.values():
             stale.remove()

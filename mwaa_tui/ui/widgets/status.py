@@ -1,17 +1,30 @@
-"""The status line: API calls per minute and errors."""
+"""The status line: API calls per minute, errors, pacing and what the polling costs."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from mwaa_tui.core.snapshots import CallSummary
+from mwaa_tui.core.callstats import pace_warning
+from mwaa_tui.core.cost import CostEstimate
+from mwaa_tui.core.snapshots import CallSummary, OperationPace
+
+COST_WARN_USD_PER_HOUR = 0.02
 
 
 class StatusLine(Static):
     _shown = ""
 
-    def show(self, summary: CallSummary, note: str = "") -> None:
+    def show(
+        self,
+        summary: CallSummary,
+        note: str = "",
+        *,
+        projected: CostEstimate | None = None,
+        pace: OperationPace | None = None,
+    ) -> None:
+        """`projected` is shown until `summary` holds a measured cost; `pace` is the
+        operation held back the most (see `core.callstats.worst_pace`), if any."""
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(" API ", style="bold reverse")
         out.append(f" {summary.per_minute}/min", style="bold")
@@ -27,12 +40,14 @@ class StatusLine(Static):
             out.append(f"  throttled {summary.throttled}", style="yellow")
         if summary.denied:
             out.append(f"  denied {summary.denied}", style="bold red")
-        if summary.usd_per_hour is None:
-            out.append("  cost: measuring…", style="dim")
+        if pace is not None:
+            out.append(f"  {pace_warning(pace)}", style="yellow")
+        if summary.usd_per_hour is not None:
+            self._cost(out, summary.usd_per_hour, summary.metrics_per_hour, "")
+        elif projected is not None:
+            self._cost(out, projected.usd_per_hour, projected.metrics_per_hour, " projected")
         else:
-            warn = summary.usd_per_hour >= 0.02
-            out.append(f"  ≈ ${summary.usd_per_hour:.3f}/h", style="bold" if warn else "dim")
-            out.append(f" ({summary.metrics_per_hour / 1000:.1f}k metrics/h)", style="dim")
+            out.append("  cost: measuring…", style="dim")
         top = ", ".join(f"{op} {n}" for op, n in summary.by_operation[:3])
         if top:
             out.append(f"  │ {top}", style="dim")
@@ -41,3 +56,16 @@ class StatusLine(Static):
         if out.markup != self._shown:
             self._shown = out.markup
             self.update(out)
+
+    @staticmethod
+    def _cost(out: Text, usd_per_hour: float, metrics_per_hour: float, tag: str) -> None:
+        warn = usd_per_hour >= COST_WARN_USD_PER_HOUR
+        # A tenth of a cent an hour still reads as more than nothing.
+        usd = f"{usd_per_hour:.4f}" if 0 < usd_per_hour < 0.001 else f"{usd_per_hour:.3f}"
+        out.append(f"  ≈ ${usd}/h{tag}", style="bold" if warn else "dim")
+        metrics = (
+            f"{metrics_per_hour:.0f}"
+            if metrics_per_hour < 1000
+            else f"{metrics_per_hour / 1000:.1f}k"
+        )
+        out.append(f" ({metrics} metrics/h)", style="dim")
