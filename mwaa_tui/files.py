@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -19,9 +20,10 @@ def save_private(directory: Path, name: str, text: str) -> Path:
     """Write `text` to a new file in `directory` with mode 0600 and return its path.
 
     The directory is created 0700 if missing. An existing file is never replaced:
-    the name gets a numeric suffix instead.
+    the name gets a numeric suffix instead. A failed write (a full disk) leaves no
+    truncated file behind, and every OSError names the path it failed on.
     """
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_directory(directory)
     stem, dot, suffix = _UNSAFE.sub("_", name).strip("._").rpartition(".")
     if not dot:
         stem, suffix = suffix, ""
@@ -32,7 +34,30 @@ def save_private(directory: Path, name: str, text: str) -> Path:
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError:
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            candidate.unlink(missing_ok=True)
+            raise _naming(exc, candidate) from exc
         return candidate
-    raise FileExistsError(f"no free file name for {name} in {directory}")
+    raise FileExistsError(errno.EEXIST, f"no free file name for {name}", str(directory))
+
+
+def _make_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        # mkdir says "file exists" when a regular file sits where the directory should be.
+        raise NotADirectoryError(
+            errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(directory)
+        ) from None
+    except OSError as exc:
+        raise _naming(exc, directory) from exc
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """`exc` with `path` as its file name when it has none (a write reports no path)."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(path))

@@ -3,7 +3,9 @@ task logs, Logs Insights searches and a new backfill. Mixed into `MwaaApp`."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.app import App
@@ -11,12 +13,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import Worker
 
-from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import (
     AlarmsSnapshot,
     EnvironmentSnapshot,
     LogConfig,
     MetricSeries,
+    TrailEvent,
 )
 from mwaa_tui.files import save_private
 from mwaa_tui.pollers.base import Poller
@@ -25,6 +29,7 @@ from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.config import AppConfig
 from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.oneoff import run_oneoff
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
 from mwaa_tui.ui.screens.insights import InsightsSearch
@@ -78,10 +83,17 @@ class UserRequests(App[int]):
         self._chart(message.series)
 
     def _chart(self, series: MetricSeries) -> None:
+        run_oneoff(self, partial(self._open_chart, series), "chart", group="chart")
+
+    async def _open_chart(self, series: MetricSeries) -> None:
         panel = self.main.query_one(MetricsPanel)
-        everything = panel.snapshot.series if panel.snapshot else (series,)
+        everything = panel.snapshot.series if panel.snapshot else ()
+        # The newest points for the series if the pane still has it, else what was asked.
+        series = next((s for s in everything if s.key == series.key), series)
         alarms = self.alarms.alarms if self.alarms else ()
-        self.push_screen(MetricChart(chart_series(series, everything), thresholds(series, alarms)))
+        self.push_screen(
+            MetricChart(chart_series(series, everything or (series,)), thresholds(series, alarms))
+        )
 
     def _metrics_poller(self) -> MetricsPoller | None:
         entry = self.pollers.get("metrics")
@@ -104,7 +116,13 @@ class UserRequests(App[int]):
             moment = alarm.updated or self.clock()
             self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
         elif message.what == "history":
-            self.run_worker(self._history(alarm.name), group="alarm-history", exclusive=True)
+            run_oneoff(
+                self,
+                partial(self._history, alarm.name),
+                "alarm history",
+                group="alarm-history",
+                exclusive=True,
+            )
         elif message.what == "chart":
             panel = self.main.query_one(MetricsPanel)
             match = next(
@@ -124,48 +142,40 @@ class UserRequests(App[int]):
     async def _history(self, name: str) -> None:
         if self.gateway is None:
             return
-        try:
-            resp = await self.gateway.call(
-                "cloudwatch",
-                "describe_alarm_history",
-                AlarmName=name,
-                HistoryItemType="StateUpdate",
-                MaxRecords=50,
-            )
-        except AwsError as exc:
-            self._failed(exc, "Alarm history")
-            return
+        resp = await self.gateway.call(
+            "cloudwatch",
+            "describe_alarm_history",
+            AlarmName=name,
+            HistoryItemType="StateUpdate",
+            MaxRecords=50,
+        )
         self.push_screen(AlarmHistory(name, list(resp.get("AlarmHistoryItems") or ())))
-
-    def _failed(self, exc: AwsError, title: str) -> None:
-        """A one-off request the user made failed: say why, in plain words."""
-        self.notify(exc.info.describe(), title=title, severity="error", markup=False)
 
     def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
         entry = self.pollers.get("cloudtrail")
         if entry is None or not isinstance(entry[0], TrailPoller):
             self.main.query_one(TrailPane).older_loaded()
             return
-        self.run_worker(self._load_older(entry[0]), group="trail-older", exclusive=True)
-
-    async def _load_older(self, poller: TrailPoller) -> None:
-        try:
-            await poller.load_older(self._emit)
-        except AwsError as exc:
-            self.main.query_one(TrailPane).older_loaded()
-            self._failed(exc, "CloudTrail")
+        run_oneoff(
+            self,
+            partial(entry[0].load_older, self._emit),
+            "older CloudTrail events",
+            group="trail-older",
+            exclusive=True,
+            on_error=lambda _: self.main.query_one(TrailPane).older_loaded(),
+        )
 
     def on_log_panes_save(self, message: LogPanes.Save) -> None:
         name = f"logs-{self.environment or 'mwaa'}-{message.view}-{int(self.clock())}.log"
         self._save(name, message.text)
 
     def _save(self, name: str, text: str) -> None:
-        try:
-            path = save_private(self.config.save_dir, name, text)
-        except OSError as exc:
-            self.notify(f"could not save: {exc}", title="Save", severity="error", markup=False)
-            return
-        self.notify(f"saved to {path}", title="Save", markup=False, timeout=8)
+        run_oneoff(self, partial(self._write, name, text), "save", group="save")
+
+    async def _write(self, name: str, text: str) -> None:
+        # Off the event loop: a slow or stuck disk must not freeze the screen.
+        path = await asyncio.to_thread(save_private, self.config.save_dir, name, text)
+        self.notify(f"saved to {sanitize(path)}", title="Save", markup=False, timeout=8)
 
     def on_trail_detail_save(self, message: TrailDetail.Save) -> None:
         event = message.event
@@ -179,8 +189,12 @@ class UserRequests(App[int]):
         self, moment: float, title: str, before: float = 120, after: float = 120
     ) -> None:
         """Fetch every enabled component's logs around `moment` and show them."""
-        self.run_worker(
-            self._logs_around(moment, title, before, after), group="log-window", exclusive=True
+        run_oneoff(
+            self,
+            partial(self._logs_around, moment, title, before, after),
+            title[:1].lower() + title[1:],
+            group="log-window",
+            exclusive=True,
         )
 
     async def _logs_around(self, moment: float, title: str, before: float, after: float) -> None:
@@ -188,17 +202,13 @@ class UserRequests(App[int]):
             return
         start, end = moment - before, moment + after
         self.notify("fetching logs…", timeout=2)
-        try:
-            events = await fetch_window(
-                self.gateway,
-                self.snapshot.logging,
-                int(start * 1000),
-                int(end * 1000),
-                redact=self.config.redact,
-            )
-        except AwsError as exc:
-            self._failed(exc, "Logs")
-            return
+        events = await fetch_window(
+            self.gateway,
+            self.snapshot.logging,
+            int(start * 1000),
+            int(end * 1000),
+            redact=self.config.redact,
+        )
         self.push_screen(LogWindow(title, start, end, events))
 
     def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
@@ -262,4 +272,7 @@ class UserRequests(App[int]):
             selected = event.data_table.selected()
             event.stop()
             if selected is not None:
-                self.push_screen(TrailDetail(selected))
+                run_oneoff(self, partial(self._open_trail_event, selected), "CloudTrail event")
+
+    async def _open_trail_event(self, event: TrailEvent) -> None:
+        self.push_screen(TrailDetail(event))

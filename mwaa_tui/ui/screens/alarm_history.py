@@ -16,6 +16,30 @@ from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.ui.text import STATE_STYLE
 
 
+def history_text(name: str, items: list[dict[str, object]]) -> Text:
+    """The timeline: when, the summary coloured by the new state, and the reason."""
+    out = Text()
+    out.append(f"History of {sanitize(name)}\n\n", style="bold")
+    for item in items:
+        when = item.get("Timestamp")
+        at = stamp(when.timestamp()) if hasattr(when, "timestamp") else "?"
+        out.append(f"{at}  ", style="dim")
+        summary = sanitize(item.get("HistorySummary", ""))
+        new = ""
+        try:
+            data = json.loads(str(item.get("HistoryData") or "{}"))
+            new = sanitize(data.get("newState", {}).get("stateValue", ""))
+            reason = sanitize(data.get("newState", {}).get("stateReason", ""))
+        except (ValueError, AttributeError):
+            reason = ""
+        out.append(f"{summary}\n", style=STATE_STYLE.get(new, ""))
+        if reason:
+            out.append(f"    {reason}\n", style="dim")
+    if not items:
+        out.append("no history in the last two weeks", style="dim")
+    return out
+
+
 class AlarmHistory(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="history.close")]
 
@@ -23,26 +47,10 @@ class AlarmHistory(ModalScreen[None]):
         super().__init__()
         self.alarm_name = name
         self.items = items
+        # Built here, in the request that fetched the items: a surprise in them is
+        # reported there instead of breaking the screen as it composes.
+        self.text = history_text(name, items)
 
     def compose(self) -> ComposeResult:
-        out = Text()
-        out.append(f"History of {sanitize(self.alarm_name)}\n\n", style="bold")
-        for item in self.items:
-            when = item.get("Timestamp")
-            at = stamp(when.timestamp()) if hasattr(when, "timestamp") else "?"
-            out.append(f"{at}  ", style="dim")
-            summary = sanitize(item.get("HistorySummary", ""))
-            new = ""
-            try:
-                data = json.loads(str(item.get("HistoryData") or "{}"))
-                new = sanitize(data.get("newState", {}).get("stateValue", ""))
-                reason = sanitize(data.get("newState", {}).get("stateReason", ""))
-            except (ValueError, AttributeError):
-                reason = ""
-            out.append(f"{summary}\n", style=STATE_STYLE.get(new, ""))
-            if reason:
-                out.append(f"    {reason}\n", style="dim")
-        if not self.items:
-            out.append("no history in the last two weeks", style="dim")
         with VerticalScroll(id="help-body"):
-            yield Static(out)
+            yield Static(self.text)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from mwaa_tui.core.alarms import describe_condition
 from mwaa_tui.core.snapshots import Alarm, MetricSeries
+from mwaa_tui.ui.oneoff import run_oneoff
 
 MAX_SERIES = 5
 
@@ -70,6 +71,7 @@ class MetricChart(ModalScreen[None]):
         super().__init__()
         self.series = series
         self.limits = limits
+        self.failed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="chart-box"):
@@ -83,12 +85,25 @@ class MetricChart(ModalScreen[None]):
             yield Static(legend, id="chart-legend")
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._draw)
+        self.call_after_refresh(self._redraw)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._draw)
+        self.call_after_refresh(self._redraw)
 
-    def _draw(self) -> None:
+    def _redraw(self) -> None:
+        if self.failed:
+            return  # said once; a resize would only say it again
+        run_oneoff(
+            self, self._draw, "chart", group="chart-draw", exclusive=True, on_error=self._broken
+        )
+
+    async def _draw(self) -> None:
         box = self.query_one("#chart-plot", Static)
         width, height = box.content_size
         box.update(render_chart(self.series, self.limits, max(20, width - 1), max(8, height)))
+
+    def _broken(self, _: BaseException) -> None:
+        self.failed = True
+        self.query_one("#chart-plot", Static).update(
+            Text("this chart could not be drawn (see the notification)", style="red")
+        )

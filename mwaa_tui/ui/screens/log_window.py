@@ -24,6 +24,8 @@ class LogWindow(ModalScreen[None]):
         self.start = start
         self.end = end
         self.events = events
+        # Formatted here, in the request that fetched them, not as the screen mounts.
+        self.rows = event_rows(events, tag=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-window"):
@@ -37,10 +39,9 @@ class LogWindow(ModalScreen[None]):
             yield LogView(highlighter=LevelHighlighter(), id="log-window-lines")
 
     def on_mount(self) -> None:
-        rows = event_rows(self.events, tag=True)
         log = self.query_one(LogView)
-        if rows:
-            log.write_rows(rows)
+        if self.rows:
+            log.write_rows(self.rows)
         else:
             log.write_lines(["no log lines in this window"])
         log.scroll_home(animate=False)

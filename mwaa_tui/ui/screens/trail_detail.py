@@ -47,6 +47,15 @@ class TrailDetail(ModalScreen[None]):
     def __init__(self, event: TrailEvent) -> None:
         super().__init__()
         self.event = event
+        # Built here, where the screen is asked for: a surprise in the event is reported
+        # by the one-off that opens it instead of breaking the screen as it composes.
+        self.summary = _summary(event)
+        self.body: Syntax | Text = (
+            Syntax(event.raw, "json", word_wrap=True, theme="ansi_dark")
+            if event.parsed
+            else Text("unparsed CloudTrailEvent (invalid JSON), shown raw:\n", style="yellow")
+            + Text(event.raw)
+        )
 
     def action_save(self) -> None:
         self.app.post_message(self.Save(self.event))
@@ -55,31 +64,28 @@ class TrailDetail(ModalScreen[None]):
         self.app.post_message(self.ShowLogs(self.event))
 
     def compose(self) -> ComposeResult:
-        e = self.event
-        summary = Text()
-        summary.append(f"{e.name}", style="bold")
-        summary.append(f"  {stamp(e.time)}", style="dim")
-        summary.append("   s save JSON · l logs then · Esc back\n", style="italic dim")
-        summary.append("who   ", style="dim")
-        summary.append(f"{e.user}\n")
-        summary.append("from  ", style="dim")
-        summary.append(f"{e.source_ip}  {e.user_agent}\n")
-        summary.append("on    ", style="dim")
-        summary.append(f"{e.resource or e.requested_name}")
-        ro = "read-only" if e.read_only else "write" if e.read_only is False else ""
-        summary.append(f"  {ro}\n" if ro else "\n", style="dim")
-        summary.append("result ", style="dim")
-        if e.error_code:
-            summary.append(f" {e.error_code} ", style="bold white on red")
-            summary.append(f"\n{e.error_message}\n", style="red")
-        else:
-            summary.append("success\n", style="green")
-        body = (
-            Syntax(e.raw, "json", word_wrap=True, theme="ansi_dark")
-            if e.parsed
-            else Text("unparsed CloudTrailEvent (invalid JSON), shown raw:\n", style="yellow")
-            + Text(e.raw)
-        )
         with VerticalScroll(id="trail-detail"):
-            yield Static(summary)
-            yield Static(body)
+            yield Static(self.summary)
+            yield Static(self.body)
+
+
+def _summary(e: TrailEvent) -> Text:
+    summary = Text()
+    summary.append(f"{e.name}", style="bold")
+    summary.append(f"  {stamp(e.time)}", style="dim")
+    summary.append("   s save JSON · l logs then · Esc back\n", style="italic dim")
+    summary.append("who   ", style="dim")
+    summary.append(f"{e.user}\n")
+    summary.append("from  ", style="dim")
+    summary.append(f"{e.source_ip}  {e.user_agent}\n")
+    summary.append("on    ", style="dim")
+    summary.append(f"{e.resource or e.requested_name}")
+    ro = "read-only" if e.read_only else "write" if e.read_only is False else ""
+    summary.append(f"  {ro}\n" if ro else "\n", style="dim")
+    summary.append("result ", style="dim")
+    if e.error_code:
+        summary.append(f" {e.error_code} ", style="bold white on red")
+        summary.append(f"\n{e.error_message}\n", style="red")
+    else:
+        summary.append("success\n", style="green")
+    return summary

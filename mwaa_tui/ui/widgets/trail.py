@@ -269,3 +269,5 @@ class TrailPane(Vertical):
 
     def older_loaded(self) -> None:
         self.loading_older = False
+        # A failed page brings no batch to redraw with: drop "loading older…" now.
+        self._status(len(filter_events(self.all_events, self.filter)), self._now)
