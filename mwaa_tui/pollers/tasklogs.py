@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from mwaa_tui.aws.clients import AwsGateway
+from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import LogEvent
 from mwaa_tui.core.tasklogs import TaskAttempt, parse_stream
@@ -60,6 +60,17 @@ async def error_streams(
     return found
 
 
+class PartialRead(Exception):
+    """GetLogEvents failed after some pages: the events read so far, the token to go on
+    from, and the error. Nothing is read twice when the caller retries from `token`."""
+
+    def __init__(self, events: list[LogEvent], token: str | None, error: AwsError) -> None:
+        super().__init__(str(error))
+        self.events = events
+        self.token = token
+        self.error = error
+
+
 async def read_attempt(
     gateway: AwsGateway,
     group: str,
@@ -70,7 +81,9 @@ async def read_attempt(
     max_pages: int = GET_EVENTS_PAGES,
 ) -> tuple[list[LogEvent], str | None]:
     """The attempt's events from its first line (or after `token`), oldest first, and the
-    forward token to continue from. GetLogEvents returns the same token at the end."""
+    forward token to continue from. GetLogEvents returns the same token at the end.
+
+    A failure after the first page raises `PartialRead` with what was read."""
     events: list[LogEvent] = []
     for _ in range(max_pages):
         params: dict[str, Any] = {
@@ -80,7 +93,12 @@ async def read_attempt(
         }
         if token:
             params["nextToken"] = token
-        resp = await gateway.call("logs", "get_log_events", **params)
+        try:
+            resp = await gateway.call("logs", "get_log_events", **params)
+        except AwsError as exc:
+            if events:
+                raise PartialRead(events, token, exc) from None
+            raise
         page = resp.get("events") or ()
         events.extend(
             to_event("Task", {**e, "logStreamName": stream}, redact_secrets=redact) for e in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 
 from rich.text import Text
@@ -13,15 +14,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.core.backoff import retry_delay
 from mwaa_tui.core.format import ago
+from mwaa_tui.core.snapshots import LogEvent
 from mwaa_tui.core.tasklogs import TaskAttempt, attempt_finished, build_tree, failed
-from mwaa_tui.pollers.tasklogs import list_attempts, read_attempt
+from mwaa_tui.pollers.tasklogs import PartialRead, list_attempts, read_attempt
+from mwaa_tui.ui.oneoff import retry_note, run_oneoff
 from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24
 FOLLOW_SECONDS = 3.0
-"""A running attempt is read again this often: the log tail's own interval."""
+"""A running attempt is read again this often unless the app gives its tail's interval."""
+STATE_STYLES = {"following": "bold green", "retrying": "bold yellow", "stopped": "bold red"}
 
 
 def _count(attempts: list[TaskAttempt]) -> Text:
@@ -48,6 +53,7 @@ class TaskBrowser(ModalScreen[None]):
         *,
         redact: bool,
         follow_seconds: float = FOLLOW_SECONDS,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.gateway = gateway
@@ -55,6 +61,7 @@ class TaskBrowser(ModalScreen[None]):
         self.clock = clock
         self.redact = redact
         self.follow_seconds = follow_seconds
+        self.rng = rng or random.Random()
         self.attempts: list[TaskAttempt] = []
 
     def compose(self) -> ComposeResult:
@@ -69,16 +76,25 @@ class TaskBrowser(ModalScreen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="task-list")
+        run_oneoff(
+            self,
+            self._load,
+            "task attempts",
+            group="task-list",
+            exclusive=True,
+            on_error=self._load_failed,
+        )
+
+    def _load_failed(self, exc: BaseException) -> None:
+        # The tree keeps what it showed; the header says why it is not fresher.
+        text = Text("Task logs · could not list the attempts", style="bold red")
+        text.append("\nr tries again · Esc back", style="italic dim")
+        self.query_one("#tasks-head", Static).update(text)
 
     async def _load(self) -> None:
         since_ms = int((self.clock() - BROWSE_HOURS * 3600) * 1000)
         head = self.query_one("#tasks-head", Static)
-        try:
-            self.attempts, other = await list_attempts(self.gateway, self.group, since_ms)
-        except AwsError as exc:
-            head.update(Text(f"Task logs · {exc.info.describe()}", style="bold red"))
-            return
+        self.attempts, other = await list_attempts(self.gateway, self.group, since_ms)
         self._fill()
         text = Text(f"Task logs · last {BROWSE_HOURS} h · {self.group}", style="bold")
         text.append_text(_count(self.attempts))
@@ -131,7 +147,16 @@ class TaskBrowser(ModalScreen[None]):
         attempt = event.node.data
         if attempt is not None:
             event.stop()
-            self.app.push_screen(TaskLog(self.gateway, self.group, attempt, redact=self.redact))
+            self.app.push_screen(
+                TaskLog(
+                    self.gateway,
+                    self.group,
+                    attempt,
+                    redact=self.redact,
+                    follow_seconds=self.follow_seconds,
+                    rng=self.rng,
+                )
+            )
 
 
 class TaskLog(ModalScreen[None]):
@@ -147,6 +172,7 @@ class TaskLog(ModalScreen[None]):
         *,
         redact: bool,
         follow_seconds: float = FOLLOW_SECONDS,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.gateway = gateway
@@ -154,6 +180,9 @@ class TaskLog(ModalScreen[None]):
         self.attempt = attempt
         self.redact = redact
         self.follow_seconds = follow_seconds
+        self.rng = rng or random.Random()
+        self.failures = 0
+        """Consecutive failed reads, for the back-off."""
         self.lines = 0
         self.errors = 0
         self.state = "reading…"
@@ -165,7 +194,14 @@ class TaskLog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LogView).focus()
-        self.run_worker(self._follow(), exclusive=True, group="task-log")
+        run_oneoff(
+            self,
+            self._follow,
+            "task log",
+            group="task-log",
+            exclusive=True,
+            on_error=self._follow_failed,
+        )
 
     def _head(self) -> Text:
         a = self.attempt
@@ -173,32 +209,54 @@ class TaskLog(ModalScreen[None]):
         text.append(f"\n{self.lines} lines", style="dim")
         if self.errors:
             text.append(f" · {self.errors} ERROR", style="bold red")
-        style = "bold green" if self.state.startswith("following") else "dim"
+        style = STATE_STYLES.get(self.state.split(":", 1)[0], "dim")
         text.append(f" · {self.state}", style=style)
         text.append(" · ↑/↓ Enter line · w wrap · Esc back", style="italic dim")
         return text
 
+    def _show(self, state: str) -> None:
+        self.state = state
+        self.query_one("#tasklog-head", Static).update(self._head())
+
+    def _follow_failed(self, exc: BaseException) -> None:
+        self._show("stopped: see the notification")
+
+    def _add(self, events: list[LogEvent]) -> None:
+        if events:
+            self.query_one(LogView).write_rows(event_rows(events, tag=False))
+            self.lines += len(events)
+            self.errors += sum(1 for e in events if e.level in ("ERROR", "CRITICAL"))
+
     async def _follow(self) -> None:
+        """Read until Airflow logs a final state; an AWS error backs off like a poller's
+        and the follow goes on from the last page read."""
         token: str | None = None
-        view = self.query_one(LogView)
-        head = self.query_one("#tasklog-head", Static)
         while True:
+            error: AwsError | None = None
+            progressed = False
             try:
                 events, token = await read_attempt(
                     self.gateway, self.group, self.attempt.stream, token, redact=self.redact
                 )
+            except PartialRead as partial:
+                events, token, error = partial.events, partial.token, partial.error
+                progressed = True
             except AwsError as exc:
-                self.state = exc.info.describe()
-                head.update(self._head())
-                return
-            if events:
-                view.write_rows(event_rows(events, tag=False))
-                self.lines += len(events)
-                self.errors += sum(1 for e in events if e.level in ("ERROR", "CRITICAL"))
+                events, error = [], exc
+            self._add(events)
             if attempt_finished(e.message for e in events):
-                self.state = "finished"
-                head.update(self._head())
+                self._show("finished")
                 return
-            self.state = f"following: no final state yet, reading every {self.follow_seconds:g} s"
-            head.update(self._head())
-            await asyncio.sleep(self.follow_seconds)
+            if error is None:
+                self.failures = 0
+                delay = self.follow_seconds
+                self._show(
+                    f"following: no final state yet, reading every {self.follow_seconds:g} s"
+                )
+            else:
+                # Progress before the failure resets the back-off, as for a poller.
+                self.failures = 1 if progressed else self.failures + 1
+                kind = error.info.kind
+                delay = retry_delay(kind, self.failures, self.follow_seconds, self.rng)
+                self._show(retry_note(error.info, delay))
+            await asyncio.sleep(delay)
