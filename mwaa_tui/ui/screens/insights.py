@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,11 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway
+from mwaa_tui.core.backoff import retry_delay
 from mwaa_tui.core.cost import insights_cost
 from mwaa_tui.core.format import human_bytes
 from mwaa_tui.core.logview import compile_search
 from mwaa_tui.core.snapshots import LogConfig, QueryProgress
 from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
+from mwaa_tui.ui.oneoff import retry_note, run_oneoff
 from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
@@ -56,6 +60,7 @@ class InsightsSearch(ModalScreen[None]):
         *,
         redact: bool,
         poll_seconds: float = POLL_SECONDS,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.gateway = gateway
@@ -64,6 +69,7 @@ class InsightsSearch(ModalScreen[None]):
         self.clock = clock
         self.redact = redact
         self.poll_seconds = poll_seconds
+        self.rng = rng or random.Random()
         self.range_index = 2
         self.query_id: str | None = None
         self.progress: QueryProgress | None = None
@@ -109,7 +115,14 @@ class InsightsSearch(ModalScreen[None]):
             self._status(Text("no enabled log group to search", style="red"))
             return
         self.text = text
-        self.run_worker(self._run(text), exclusive=True, group="insights")
+        run_oneoff(
+            self,
+            partial(self._run, text),
+            "Logs Insights search",
+            group="insights",
+            exclusive=True,
+            on_error=self._failed,
+        )
 
     def _status(self, text: Text) -> None:
         self.query_one("#insights-status", Static).update(text)
@@ -131,6 +144,10 @@ class InsightsSearch(ModalScreen[None]):
             text.append(" · Esc cancels", style="dim")
         return text
 
+    def _failed(self, exc: BaseException) -> None:
+        # The notification says why; the status line says where to look.
+        self._status(Text("the search failed: see the notification", style="bold red"))
+
     async def _run(self, text: str) -> None:
         now = int(self.clock())
         seconds = RANGES[self.range_index][1]
@@ -143,19 +160,7 @@ class InsightsSearch(ModalScreen[None]):
             self.query_id = await start_query(
                 self.gateway, [c.group_name for c in self.configs], text, now - seconds, now
             )
-            components = {c.group_name: c.component for c in self.configs}
-            while True:
-                progress = await query_progress(
-                    self.gateway, self.query_id, components, redact=self.redact
-                )
-                self.progress = progress
-                self._status(self._describe(progress))
-                if progress.done:
-                    break
-                await asyncio.sleep(self.poll_seconds)
-        except AwsError as exc:
-            self._status(Text(exc.info.describe(), style="bold red"))
-            return
+            progress = await self._poll(self.query_id)
         finally:
             if self.progress is None or self.progress.done:
                 self.query_id = None
@@ -165,6 +170,32 @@ class InsightsSearch(ModalScreen[None]):
             view.write_lines([f"no line matches in the last {self.range_label}"])
         view.scroll_home(animate=False)
         view.focus()
+
+    async def _poll(self, query_id: str) -> QueryProgress:
+        """GetQueryResults until the query is done; an AWS error backs off as a poller's
+        does (the query runs on in the service meanwhile), until done or cancelled."""
+        components = {c.group_name: c.component for c in self.configs}
+        failures = 0
+        while True:
+            try:
+                progress = await query_progress(
+                    self.gateway, query_id, components, redact=self.redact
+                )
+            except AwsError as exc:
+                failures += 1
+                delay = retry_delay(exc.info.kind, failures, self.poll_seconds, self.rng)
+                note = Text(retry_note(exc.info, delay), style="bold yellow")
+                if self.progress is not None:
+                    note = self._describe(self.progress) + Text(" · ") + note
+                self._status(note)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            self.progress = progress
+            self._status(self._describe(progress))
+            if progress.done:
+                return progress
+            await asyncio.sleep(self.poll_seconds)
 
     @property
     def running(self) -> bool:
@@ -176,14 +207,18 @@ class InsightsSearch(ModalScreen[None]):
             return
         query_id, self.query_id = self.query_id, None
         self.workers.cancel_group(self, "insights")
-        self.run_worker(self._stop(query_id or ""), group="insights-stop")
+        run_oneoff(
+            self,
+            partial(self._stop, query_id or ""),
+            "cancelling the Logs Insights query",
+            group="insights-stop",
+            on_error=lambda _: self._status(
+                Text("could not cancel: see the notification", style="bold red")
+            ),
+        )
 
     async def _stop(self, query_id: str) -> None:
-        try:
-            await stop_query(self.gateway, query_id)
-        except AwsError as exc:
-            self._status(Text(f"could not cancel: {exc.info.describe()}", style="bold red"))
-            return
+        await stop_query(self.gateway, query_id)
         progress = self.progress
         scanned = human_bytes(progress.bytes_scanned) if progress else "nothing"
         self._status(Text(f"Cancelled · {scanned} scanned before it stopped", style="bold"))
