@@ -48,6 +48,7 @@ from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.requests import UserRequests
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
+from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
@@ -80,6 +81,17 @@ class MwaaApp(UserRequests):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Two bindings of `!`, listed first so a narrow footer has room: the footer shows
+        # the first only while a source fails (check_action); the second, never shown,
+        # keeps the key working otherwise.
+        Binding(
+            "!",
+            "sources('failing')",
+            "Errors",
+            id="sources",
+            tooltip="Every source's health and last error in full, with the IAM fix",
+        ),
+        Binding("!", "sources('all')", show=False, id="sources-quiet"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit and restore the terminal"),
         Binding(
             "ctrl+c",
@@ -124,6 +136,7 @@ class MwaaApp(UserRequests):
         self._timed_all = False
         self._heap_frozen = False
         self._ticks = 0
+        self._sources_failing = False
         self._subtitles: dict[str | None, tuple[str, str]] = {}
         self.since_seconds = config.since_seconds
         """How far back the log tail starts; `b` changes it."""
@@ -341,6 +354,10 @@ class MwaaApp(UserRequests):
                 projected=project_cost(polling_plan(self.pollers)),
                 pace=worst_pace(current_paces(self.gateway)),
             )
+        failing = any(h.error is not None for h in self.health.values())
+        if failing != self._sources_failing:
+            self._sources_failing = failing
+            self.refresh_bindings()  # the footer's `!` comes and goes with failures
         if self._ticks % 5 == 0:
             if self.alarms is not None:
                 self.main.query_one(AlarmsPane).show(self.alarms.alarms, now)
@@ -453,6 +470,16 @@ class MwaaApp(UserRequests):
         for poller, _ in self.pollers.values():
             poller.wake()
         self.notify("polling every source now", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sources" and parameters == ("failing",):
+            return self._sources_failing
+        return super().check_action(action, parameters)
+
+    def action_sources(self, which: str = "all") -> None:
+        """`which` only tells the footer's binding from the quiet one: both show all."""
+        if not isinstance(self.screen, SourcesScreen):
+            self.push_screen(SourcesScreen(partial(sources_view, self)))
 
     def action_view(self, view: str) -> None:
         panes = self.main.query_one(LogPanes)
