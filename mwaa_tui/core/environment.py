@@ -27,12 +27,23 @@ def group_name_from_arn(arn: str) -> str:
     return name
 
 
+class EnvironmentWithoutName(ValueError):
+    """GetEnvironment answered with no environment name: nothing to show or poll by."""
+
+    def __init__(self) -> None:
+        super().__init__("the endpoint answered GetEnvironment without an environment name")
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
 def parse_environment(env: dict[str, Any]) -> EnvironmentSnapshot:
-    """Build a snapshot from `GetEnvironment()["Environment"]`."""
+    """Build a snapshot from `GetEnvironment()["Environment"]`; raises
+    `EnvironmentWithoutName` when `Name` is missing or empty."""
+    name = sanitize(env.get("Name", ""))
+    if not name.strip():
+        raise EnvironmentWithoutName
     logging_cfg = env.get("LoggingConfiguration") or {}
     configs = []
     for component in COMPONENTS:
@@ -59,7 +70,7 @@ def parse_environment(env: dict[str, Any]) -> EnvironmentSnapshot:
             error_message=sanitize(err.get("ErrorMessage", "")),
         )
     return EnvironmentSnapshot(
-        name=sanitize(env.get("Name", "")),
+        name=name,
         status=sanitize(env.get("Status", "UNKNOWN")),
         arn=sanitize(env.get("Arn", "")),
         airflow_version=sanitize(env.get("AirflowVersion", "")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -87,21 +88,26 @@ def health_line(health: SourceHealth | None, now: float) -> tuple[str, str]:
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION = 90 * 86400.0
+"""Anything longer is a typo (`--since 1e308`), not a window or interval anyone means."""
 
 
 def parse_duration(text: str) -> float:
-    """`90s`, `10m`, `2h`, `1d` (or plain seconds) to seconds."""
+    """`90s`, `10m`, `2h`, `1d` (or plain seconds) to seconds: finite, positive, at most
+    90 days. The ValueError's message says what is wrong, for the user."""
     raw = text.strip().lower()
     if not raw:
         raise ValueError("empty duration")
-    unit = raw[-1]
-    if unit in _UNITS:
-        number = float(raw[:-1])
-        seconds = number * _UNITS[unit]
-    else:
-        seconds = float(raw)
-    if seconds <= 0:
-        raise ValueError(f"{text!r} is not a positive duration")
+    number, scale = (raw[:-1], _UNITS[raw[-1]]) if raw[-1] in _UNITS else (raw, 1)
+    try:
+        seconds = float(number) * scale
+    except ValueError:
+        raise ValueError("not a duration") from None
+    # NaN fails every comparison, so test for the good range rather than the bad one.
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError("not a positive duration")
+    if seconds > MAX_DURATION:
+        raise ValueError("longer than 90 days")
     return seconds
 
 
