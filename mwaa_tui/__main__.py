@@ -1,3 +1,7 @@
-from mwaa_tui.cli import main
+try:
+    from mwaa_tui.entry import run
 
-raise SystemExit(main())
+    code = run()
+except KeyboardInterrupt:  # before run() could catch it
+    code = 130
+raise SystemExit(code)
