@@ -5,21 +5,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
+import random
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TextIO, TypeVar
+from urllib.parse import urlsplit
 
 from mwaa_tui import __version__
-from mwaa_tui.aws.clients import AwsError, AwsGateway, AwsSettings, ConfigError
-from mwaa_tui.core.environment import parse_environment
+from mwaa_tui.aws.clients import ENDPOINT_ENV, AwsError, AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.core.environment import EnvironmentWithoutName, parse_environment
 from mwaa_tui.core.format import parse_duration
-from mwaa_tui.core.snapshots import EnvironmentSnapshot, ErrorKind
+from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.core.snapshots import EnvironmentSnapshot, ErrorInfo, ErrorKind
 
 PROG = "mwaa-tui"
+USAGE = """\
+%(prog)s [--env NAME] [options]    the monitor, on a terminal
+       %(prog)s logs [options]            log lines on stdout (%(prog)s logs -h)
+       %(prog)s sandbox [options]         the local endpoint alone (%(prog)s sandbox -h)"""
 EXAMPLES = """\
 examples:
   mwaa-tui --demo                          a simulated environment on a local sandbox
@@ -36,22 +44,97 @@ Endpoints can also come from AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>
 """
 
 
+T = TypeVar("T")
+
+
 class CliError(Exception):
     """A bad invocation: one line for the user, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one line for a bad flag instead of the usage block: the message goes
+    through main's one way out, which sanitises it (an argument can hold escapes)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see {self.prog} --help)")
 
 
 def duration(text: str) -> float:
     try:
         return parse_duration(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r}: use a duration like 90s, 10m, 2h") from exc
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is {exc}: use a duration like 90s, 10m, 2h, up to 90d"
+        ) from None
+
+
+BUFFER_LINES = (100, 1_000_000)
+
+
+def buffer_lines(text: str) -> int:
+    low, high = BUFFER_LINES
+    try:
+        lines = int(text)
+    except ValueError:
+        lines = low - 1
+    if not low <= lines <= high:
+        raise argparse.ArgumentTypeError(f"{text!r}: use a number of lines from {low} to {high}")
+    return lines
+
+
+def endpoint_problem(url: str) -> str | None:
+    """Why `url` cannot be an endpoint (it needs http or https and a host), or None."""
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return "is not a URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "has a bad port"
+    if parts.scheme not in ("http", "https"):
+        return "needs http:// or https://"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def endpoint_url(text: str) -> str:
+    problem = endpoint_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{text!r} {problem}, e.g. http://127.0.0.1:4566")
+    return text
+
+
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", *ENDPOINT_ENV.values())
+
+
+def check_endpoint_variables(env: Mapping[str, str]) -> None:
+    """The AWS_ENDPOINT_URL* variables botocore would use, held to the flag's rule."""
+    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return
+    for name in ENDPOINT_VARIABLES:
+        value = env.get(name)
+        problem = endpoint_problem(value) if value else None
+        if problem:
+            raise CliError(f"{name}={value!r} {problem}, e.g. http://127.0.0.1:4566")
+
+
+def has_terminal() -> bool:
+    """Both ends of the screen are a terminal (not a pipe, a file or a cron job's nothing)."""
+    try:
+        return all(s is not None and s.isatty() for s in (sys.stdin, sys.stdout))
+    except ValueError:  # a closed stream
+        return False
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog=PROG,
-        description="A terminal monitor for Amazon MWAA: the environment, a live log tail per "
-        "component, metric sparklines, alarms and CloudTrail events on one screen.",
+        usage=USAGE,
+        description="A terminal monitor for Amazon MWAA: the environment, a live log tail per\n"
+        "component, metric sparklines, alarms and CloudTrail events on one screen.\n"
+        "Subcommands: `logs` prints log lines on stdout instead (for a pipe or a cron job),\n"
+        "`sandbox` runs the local AWS-compatible endpoint alone.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -67,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="P", help="named profile from ~/.aws/config (SSO works)")
     p.add_argument(
         "--endpoint-url",
+        type=endpoint_url,
         metavar="URL",
         help="send every call to this endpoint (a VPC endpoint, LocalStack, the sandbox)",
     )
@@ -79,10 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--buffer-lines",
-        type=int,
+        type=buffer_lines,
         default=10_000,
         metavar="N",
-        help="lines kept per log pane (default: 10000)",
+        help="lines kept per log pane, 100 to 1000000 (default: 10000)",
     )
     p.add_argument(
         "--config",
@@ -141,7 +225,7 @@ away (e.g. `| head`), 130 on Ctrl-C.
 def build_logs_parser() -> argparse.ArgumentParser:
     from mwaa_tui.core.snapshots import COMPONENTS
 
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog=f"{PROG} logs",
         description="Print an environment's CloudWatch log lines to stdout, oldest first.",
         epilog=LOGS_EXAMPLES,
@@ -150,7 +234,9 @@ def build_logs_parser() -> argparse.ArgumentParser:
     p.add_argument("--env", metavar="NAME", help="MWAA environment (default: the only one)")
     p.add_argument("--region", metavar="R", help="AWS region")
     p.add_argument("--profile", metavar="P", help="named profile from ~/.aws/config")
-    p.add_argument("--endpoint-url", metavar="URL", help="send every call to this endpoint")
+    p.add_argument(
+        "--endpoint-url", type=endpoint_url, metavar="URL", help="send every call to this endpoint"
+    )
     p.add_argument(
         "-c",
         "--component",
@@ -243,18 +329,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list[:1] == ["sandbox"]:
-            return run_sandbox(build_sandbox_parser().parse_args(args_list[1:]))
+            parser = _one_line_errors(build_sandbox_parser())
+            return run_sandbox(parser.parse_args(args_list[1:]))
         if args_list[:1] == ["logs"]:
             return run_logs(build_logs_parser().parse_args(args_list[1:]))
         return run_monitor(build_parser().parse_args(args_list))
     except (CliError, ConfigError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     except AwsError as exc:
-        print(f"{PROG}: error: {exc.info.describe()}", file=sys.stderr)
-        return 2
+        return _fail(exc.info.describe())
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(message: str) -> int:
+    """The one way an error reaches the user: one sanitised line on stderr, exit code 2."""
+    print(f"{PROG}: error: {sanitize(message)}", file=sys.stderr)
+    return 2
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The same one-line errors for a parser built as a plain ArgumentParser."""
+    parser.__class__ = Parser  # Parser adds no state, only its `error`
+    return parser
 
 
 def _import_sandbox() -> Any:
@@ -274,6 +371,8 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[AwsSettings, str | None,
     """Where to point: the flags, or with `--demo` an in-process sandbox and simulation,
     started here and stopped on the way out. Yields settings, environment and sandbox."""
     if not args.demo:
+        if not args.endpoint_url:
+            check_endpoint_variables(os.environ)
         settings = AwsSettings(
             region=args.region, profile=args.profile, endpoint_url=args.endpoint_url
         )
@@ -323,12 +422,21 @@ def run_logs(args: argparse.Namespace) -> int:
         interval=args.interval,
     )
     with _target(args) as (settings, env_name, _):
-        snapshot, choices, region = asyncio.run(preflight(settings, env_name))
+        snapshot, choices, region = _run(preflight(settings, env_name))
         if snapshot is None:
             raise CliError(f"several environments in {region}: pass --env ({', '.join(choices)})")
-        code = asyncio.run(run_plain(settings, snapshot, options))
+        # The streams of now, not of when plain.py was imported.
+        code = _run(run_plain(settings, snapshot, options, out=sys.stdout, err=sys.stderr))
     _quiet_closed_stdout()
     return code
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, without a "never awaited" warning when Ctrl-C lands before it starts."""
+    try:
+        return asyncio.run(coro)
+    finally:
+        coro.close()
 
 
 def _quiet_closed_stdout() -> None:
@@ -342,15 +450,24 @@ def _quiet_closed_stdout() -> None:
 
 
 def run_monitor(args: argparse.Namespace) -> int:
+    # Before any sandbox or network work: a pipe or a cron job gets one line, not a hang.
+    if not has_terminal():
+        raise CliError(
+            "the monitor needs a terminal (stdin and stdout); "
+            "for a pipe or a cron job use `mwaa-tui logs`"
+        )
     if args.debug_log:
         from mwaa_tui import debuglog
 
-        debuglog.enable(args.debug_log)
+        try:
+            debuglog.enable(args.debug_log)
+        except OSError as exc:
+            raise CliError(f"--debug-log: cannot write {args.debug_log}: {exc.strerror}") from None
     with _target(args) as (settings, env_name, sandbox):
         where = " · sandbox" if sandbox is not None else ""
         note = f"sandbox {sandbox.url}" if sandbox is not None else ""
         extra, alarm_names, config_errors = load_config(args.config)
-        snapshot, choices, region = asyncio.run(preflight(settings, env_name))
+        snapshot, choices, region = _run(preflight(settings, env_name))
         if snapshot is not None:
             env_name = snapshot.name
         from mwaa_tui.ui.app import AppConfig, MwaaApp
@@ -410,38 +527,157 @@ def load_config(path: Path | None) -> tuple[list[Any], list[str], list[str]]:
     return panels, names, panel_errors + name_errors
 
 
+STARTUP_BUDGET = 30.0
+"""Seconds the start-up keeps retrying throttling and network errors before giving up."""
+RETRY_PAUSE = (0.5, 2.0)
+"""The jittered pause between start-up attempts, in seconds."""
+RETRIED = frozenset({ErrorKind.THROTTLED, ErrorKind.NETWORK})
+"""Denied, expired and not found will not change in 30 seconds: no retry."""
+
+
+def retry_note(info: ErrorInfo, left: float) -> str:
+    what = f"throttled on {info.action}" if info.kind is ErrorKind.THROTTLED else info.message
+    return f"retrying… {what} ({math.ceil(max(0.0, left))} s left)"
+
+
+def give_up_message(info: ErrorInfo, budget: float) -> str:
+    if info.kind is ErrorKind.THROTTLED:
+        return (
+            f"still throttled on {info.action} after {budget:.0f} s: "
+            "the account's API quota is in use; try again in a minute"
+        )
+    return f"{info.message} (after {budget:.0f} s)"
+
+
+class StartupRetry:
+    """The start-up's calls as a poll: throttling and network errors are tried again after
+    a jittered pause until the budget is spent, with a note on stderr while it waits (one
+    line rewritten on a terminal, a line per attempt elsewhere)."""
+
+    def __init__(
+        self,
+        budget: float,
+        *,
+        pause: tuple[float, float] = RETRY_PAUSE,
+        rng: random.Random | None = None,
+        out: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.budget = budget
+        self.pause = pause
+        self.rng = rng or random.Random()
+        self.out = out or sys.stderr
+        self.clock = clock
+        self.deadline = clock() + budget
+        try:
+            self.tty = self.out.isatty()
+        except ValueError:
+            self.tty = False
+        self._width = 0
+        """How much of the terminal line the last note took, to rub it out."""
+
+    async def run(self, attempt: Callable[[], Awaitable[T]], stalled: Callable[[], ErrorInfo]) -> T:
+        """`attempt()` until it succeeds, fails for good, or the budget is spent; `stalled()`
+        says what was wrong when an attempt is cut off by the end of the budget."""
+        last: ErrorInfo | None = None
+        while True:
+            # A call that hangs must not hold the start-up past its budget either.
+            left = max(self.deadline - self.clock(), 1.0)
+            try:
+                return await asyncio.wait_for(attempt(), timeout=left)
+            except AwsError as exc:
+                if exc.kind not in RETRIED:
+                    raise
+                last = exc.info
+            except TimeoutError:
+                raise CliError(give_up_message(stalled(), self.budget)) from None
+            left = self.deadline - self.clock()
+            if left <= 0:
+                raise CliError(give_up_message(last, self.budget))
+            self.note(retry_note(last, left))
+            await asyncio.sleep(min(left, self.rng.uniform(*self.pause)))
+
+    def note(self, text: str) -> None:
+        text = sanitize(text)
+        if self.tty:
+            self.out.write(f"\r{text}{' ' * max(0, self._width - len(text))}")
+            self._width = len(text)
+        else:
+            self.out.write(f"{text}\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        """Rub out the note on a terminal, so what follows starts on a clean line."""
+        if self._width:
+            self.out.write(f"\r{' ' * self._width}\r")
+            self.out.flush()
+            self._width = 0
+
+
 async def preflight(
-    settings: AwsSettings, env: str | None
+    settings: AwsSettings,
+    env: str | None,
+    *,
+    budget: float | None = None,
+    pause: tuple[float, float] = RETRY_PAUSE,
+    rng: random.Random | None = None,
+    out: TextIO | None = None,
 ) -> tuple[EnvironmentSnapshot | None, list[str], str]:
-    """Check region, credentials, the endpoint and the environment before the screen opens."""
+    """Check region, credentials, the endpoint and the environment before the screen opens,
+    retrying throttling and network errors for `budget` seconds (default STARTUP_BUDGET)."""
+    # Throttling is retried here, where the user sees it, not silently inside each call.
+    async with AwsGateway(settings, throttle_budget=0.0) as gateway:
+        retry = StartupRetry(
+            STARTUP_BUDGET if budget is None else budget, pause=pause, rng=rng, out=out
+        )
+        try:
+            return await _find_environment(gateway, retry, env)
+        finally:
+            retry.close()
+
+
+async def _find_environment(
+    gateway: AwsGateway, retry: StartupRetry, env: str | None
+) -> tuple[EnvironmentSnapshot | None, list[str], str]:
     from mwaa_tui.pollers.environment import list_environments
 
-    async with AwsGateway(settings) as gateway:
-        region = gateway.region
-        if env:
-            try:
-                resp = await gateway.call("mwaa", "get_environment", Name=env)
-            except AwsError as exc:
-                if exc.kind is not ErrorKind.NOT_FOUND:
-                    raise
-                try:
-                    names = await list_environments(gateway)
-                except AwsError:
-                    names = []
-                there = (
-                    f"environments there: {', '.join(names)}"
-                    if names
-                    else "there are no environments there"
-                )
-                raise CliError(f"environment '{env}' not found in {region}; {there}") from None
-            return parse_environment(resp.get("Environment") or {}), [], region
-        names = await list_environments(gateway)
-        if not names:
-            raise CliError(f"no MWAA environments in {region}; pass --env or --region")
-        if len(names) == 1:
-            resp = await gateway.call("mwaa", "get_environment", Name=names[0])
-            return parse_environment(resp.get("Environment") or {}), [], region
-        return None, names, region
+    region = gateway.region
+
+    def stalled() -> ErrorInfo:
+        if "mwaa" in gateway.unreachable:
+            return gateway.unreachable["mwaa"][1]
+        where = gateway.endpoint_url("mwaa") or "the MWAA endpoint"
+        return ErrorInfo(ErrorKind.NETWORK, f"no answer from {where}")
+
+    async def get(name: str) -> EnvironmentSnapshot:
+        resp = await retry.run(lambda: gateway.call("mwaa", "get_environment", Name=name), stalled)
+        try:
+            return parse_environment(resp.get("Environment") or {})
+        except EnvironmentWithoutName as exc:
+            raise CliError(str(exc)) from None
+
+    if env:
+        try:
+            return await get(env), [], region
+        except AwsError as exc:
+            if exc.kind is not ErrorKind.NOT_FOUND:
+                raise
+        there = ""
+        # The list is a courtesy: when it cannot be had, the error is still "not found".
+        with contextlib.suppress(AwsError, CliError):
+            names = await retry.run(lambda: list_environments(gateway), stalled)
+            there = (
+                f"; environments there: {', '.join(names)}"
+                if names
+                else "; there are no environments there"
+            )
+        raise CliError(f"environment '{env}' not found in {region}{there}")
+    names = await retry.run(lambda: list_environments(gateway), stalled)
+    if not names:
+        raise CliError(f"no MWAA environments in {region}; pass --env or --region")
+    if len(names) == 1:
+        return await get(names[0]), [], region
+    return None, names, region
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
