@@ -413,6 +413,8 @@ class AwsGateway:
         except BotoCoreError as exc:
             raise AwsError(ErrorInfo(ErrorKind.OTHER, sanitize(exc), action)) from None
         finally:
+            if outcome in ("denied", "error"):
+                self.limiter.answered(op)
             latency = self._timer() - started
             units = len(params.get("MetricDataQueries") or ()) if op == "GetMetricData" else 1
             self.stats.record(CallRecord(service, op, outcome, latency, self._clock(), units))

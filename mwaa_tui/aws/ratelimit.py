@@ -73,6 +73,9 @@ class RateLimiter:
     def succeeded(self, operation: str) -> None:
         self.pace(operation).succeeded(self._clock())
 
+    def answered(self, operation: str) -> None:
+        self.pace(operation).answered(self._clock())
+
     def throttled(self, operation: str) -> None:
         self.pace(operation).throttled(self._clock())
 

@@ -43,6 +43,10 @@ class AdaptiveRate:
         self._attempts.append((now, False))
         self.rate = min(self.quota, self.rate + self.quota * INCREASE_SHARE)
 
+    def answered(self, now: float) -> None:
+        """An attempt that failed for another reason: counted, the pace unchanged."""
+        self._attempts.append((now, False))
+
     def throttled(self, now: float) -> None:
         self._attempts.append((now, True))
         if now - self._last_cut >= DECREASE_SPACING:
