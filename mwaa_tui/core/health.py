@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
-from mwaa_tui.core.snapshots import ErrorInfo, SourceHealth
+from mwaa_tui.core.snapshots import ErrorInfo, ErrorKind, SourceHealth
 
 SERVICE_OF = {
     "environment": "mwaa",
@@ -33,3 +34,11 @@ def during_outage(
     if health.error is not None or (health.last_ok is not None and health.last_ok > since):
         return health
     return replace(health, error=info, failures=max(1, health.failures))
+
+
+def expired_advice(healths: Iterable[SourceHealth]) -> str:
+    """`credentials expired: run aws sso login --profile P` while any source says so."""
+    for health in healths:
+        if health.error is not None and health.error.kind is ErrorKind.EXPIRED:
+            return health.error.describe()
+    return ""

@@ -14,6 +14,7 @@ from mwaa_tui.sandbox import Faults, Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
 from mwaa_tui.ui.widgets.metrics import MetricRow
+from mwaa_tui.ui.widgets.status import StatusLine
 from tests.conftest import put_events, wait_until, write_keys
 from tests.ui.helpers import (
     alarm_names,
@@ -26,6 +27,10 @@ from tests.ui.helpers import (
 )
 
 PANES = ("logs", "metrics", "alarms", "trail")
+
+
+def status_text(app) -> str:
+    return str(app.query_one(StatusLine).render())
 
 
 def metric_values(app) -> list[float]:
@@ -137,6 +142,12 @@ async def test_revoked_keys_are_named_everywhere_and_new_ones_resume_without_a_r
                 f"{pane} says credentials expired",
             )
         assert "credentials file" in subtitle(app, "alarms")  # what to do about it
+        await wait_until(
+            pilot,
+            lambda: "credentials expired: write fresh keys" in status_text(app),
+            10,
+            "the status line's advice",
+        )
         assert alarm_names(app) == shown  # nothing on screen is lost
         write_keys(aws_files / "credentials", new)
         # No key pressed: the expired-credential retry (10-15 s) picks the new keys up.

@@ -22,10 +22,15 @@ class StatusLine(Static):
         *,
         projected: CostEstimate | None = None,
         pace: OperationPace | None = None,
+        alert: str = "",
     ) -> None:
         """`projected` is shown until `summary` holds a measured cost; `pace` is the
-        operation held back the most (see `core.callstats.worst_pace`), if any."""
+        operation held back the most (see `core.callstats.worst_pace`), if any; `alert`
+        is what the user must do now (expired credentials), shown first."""
         out = Text(no_wrap=True, overflow="ellipsis")
+        if alert:
+            out.append(f" {alert} ", style="bold white on red")
+            out.append(" ")
         out.append(" API ", style="bold reverse")
         out.append(f" {summary.per_minute}/min", style="bold")
         if summary.median_latency_ms is not None:
