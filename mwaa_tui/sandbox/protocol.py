@@ -117,6 +117,18 @@ def denied_message(call: Call, account: str) -> str:
     )
 
 
+UNKNOWN_KEY_MESSAGE = "The security token included in the request is invalid."
+
+
+def unrecognized_client(call: Call) -> Reply:
+    """What AWS answers a request signed with an access key it does not know."""
+    if call.service == "monitoring":
+        return error(call, "InvalidClientTokenId", UNKNOWN_KEY_MESSAGE, 403)
+    # The REST APIs (MWAA) refuse it with 403, the JSON ones (Logs, CloudTrail) with 400.
+    status = 403 if call.service == "airflow" else 400
+    return error(call, "UnrecognizedClientException", UNKNOWN_KEY_MESSAGE, status)
+
+
 def throttle_code(call: Call) -> str:
     return "Throttling" if call.service == "monitoring" else "ThrottlingException"
 

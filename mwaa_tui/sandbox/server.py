@@ -24,7 +24,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import LISTEN_QUEUE, ThreadedWSGIServer
 
 from mwaa_tui.sandbox import protocol
 from mwaa_tui.sandbox.composite import CompositeAlarm, evaluate_rule
@@ -34,20 +34,77 @@ from mwaa_tui.sandbox.insights import Insights, QueryError
 from mwaa_tui.sandbox.metric_data import get_metric_data
 from mwaa_tui.sandbox.protocol import Call, Reply
 from mwaa_tui.sandbox.stores import (
+    ENVIRONMENT_STATUSES,
     LOG_KEYS,
     ComponentLogging,
     MwaaEnvironment,
     MwaaStore,
     TrailStore,
+    update_error,
 )
 
 STUCK_TOKEN = "sandbox-stuck-token"
 DEMO_CREDENTIALS = ("AKIASANDBOXDEMO00000", "sandbox-secret-not-a-real-key")
 
 
+POLL_INTERVAL = 0.1
+"""How often the serving loop checks for shutdown: an outage starts within this."""
+
+
 class _QuietHandler(MotoRequestHandler):
     def log(self, *args: Any, **kwargs: Any) -> None:  # the TUI owns the terminal
         pass
+
+
+class _Server(ThreadedWSGIServer):
+    """werkzeug's threaded server, keeping the connections it serves: an outage must cut
+    the keep-alive connections too, or a client would go on using them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        self.closing = False
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            if self.closing:
+                super().shutdown_request(request)
+                return
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def cut(self) -> None:
+        """Close every connection: their handler threads see the end and finish."""
+        with self.connections_lock:
+            self.closing = True
+            open_now = list(self.connections)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _bind(host: str, port: int, *, attempts: int = 1) -> socket.socket:
+    """A socket bound to host:port with SO_REUSEADDR (connections closed by an outage linger
+    in TIME_WAIT on the port), not listening yet: until it listens, connections are refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for attempt in range(attempts):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            return sock
+        except OSError:
+            sock.close()
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 class Sandbox:
@@ -75,7 +132,16 @@ class Sandbox:
         self.request_log: list[tuple[float, str, str]] = []
         self._count_lock = threading.Lock()
         self._moto = DomainDispatcherApplication(create_backend_app)
-        self._server: BaseWSGIServer | None = None
+        self._server: _Server | None = None
+        self._address: tuple[str, int] | None = None
+        """Host and port, kept through an outage."""
+        self._held: socket.socket | None = None
+        """During an outage, the port, bound but not listening."""
+        self._serve_lock = threading.Lock()
+        self._outage_cancel = threading.Event()
+        """Set by reset() and stop(): scheduled outages end."""
+        self.outages = 0
+        """How many outages have started."""
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._evaluate_every = evaluate_every
@@ -104,29 +170,50 @@ class Sandbox:
         return cloudwatch_backends[self.account][self.region]
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
+        """Listen on host:port (0 picks a free port); raises OSError if it is taken."""
         logging.getLogger("werkzeug").disabled = True
         self.reset()
         self._stop.clear()
-        self._server = make_server(host, port, self, threaded=True, request_handler=_QuietHandler)
-        self._spawn(self._server.serve_forever, "sandbox-http")
+        sock = _bind(host, port)
+        bound = sock.getsockname()
+        self._address = (str(bound[0]), int(bound[1]))
+        self._serve(sock)
         if self._evaluate_every:
             self._spawn(self._evaluate_loop, "sandbox-alarms")
         return self
 
+    def _serve(self, sock: socket.socket) -> None:
+        """Listen on a bound socket and serve it (call with the port held)."""
+        assert self._address is not None
+        try:
+            sock.listen(LISTEN_QUEUE)
+            host, port = self._address
+            server = _Server(host, port, self, _QuietHandler, fd=sock.fileno())
+        finally:
+            sock.close()  # the server holds its own duplicate
+        self._server = server
+        self._spawn(lambda: server.serve_forever(poll_interval=POLL_INTERVAL), "sandbox-http")
+
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
-        self._threads.append(thread)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
 
     def stop(self) -> None:
         self._stop.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._outage_cancel.set()
+        with self._serve_lock:
+            if self._server is not None:
+                self._server.shutdown()
+                self._server.server_close()
+                self._server = None
+            if self._held is not None:
+                self._held.close()
+                self._held = None
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
+        self._address = None
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -136,13 +223,98 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        if self._server is None:
+        """The endpoint; the same before, during and after an outage."""
+        if self._address is None:
             raise RuntimeError("the sandbox is not running")
-        host, port = self._server.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else host
-        return f"http://{name}:{port}"
+        host, port = self._address
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    # -- outages -----------------------------------------------------------------------------
+
+    @property
+    def down(self) -> bool:
+        """Whether an outage is on: nothing listens, connections are refused."""
+        return self._address is not None and self._server is None
+
+    def outage_start(self) -> None:
+        """Stop listening and cut every open connection; the port stays reserved."""
+        self._go_down(None)
+
+    def outage_end(self) -> None:
+        """Listen again on the same port (nothing happens if no outage is on)."""
+        with self._serve_lock:
+            self._come_up()
+
+    def outage(self, seconds: float) -> None:
+        """Be down for `seconds`, starting now; returns at once. reset() ends it early."""
+
+        def end_later(cancel: threading.Event) -> None:
+            if not cancel.wait(seconds):
+                self._come_up_unless(cancel)
+
+        self._go_down(None)
+        self._later(end_later)
+
+    def schedule_outages(self, seconds: float, after: float, every: float | None = None) -> None:
+        """Go down for `seconds` once `after` seconds have passed, and again every `every`
+        seconds (start to start) if given. The simulation and the evaluator go on meanwhile:
+        what they write shows after the outage."""
+        if every is not None and every <= seconds:
+            raise ValueError("outages must be shorter than the time between them")
+
+        def run(cancel: threading.Event) -> None:
+            wait = after
+            while not cancel.wait(wait):
+                if not self._go_down(cancel) or cancel.wait(seconds):
+                    return
+                self._come_up_unless(cancel)
+                if every is None:
+                    return
+                wait = every - seconds
+
+        self._later(run)
+
+    def _later(self, target: Callable[[threading.Event], Any]) -> None:
+        cancel = self._outage_cancel
+        threading.Thread(target=target, args=(cancel,), name="sandbox-outage", daemon=True).start()
+
+    def _go_down(self, cancel: threading.Event | None) -> bool:
+        with self._serve_lock:
+            if cancel is not None and cancel.is_set():
+                return False
+            server, address = self._server, self._address
+            if server is None or address is None:
+                return address is not None  # already down: this outage joins that one
+            self.outages += 1
+            server.cut()
+            server.shutdown()
+            server.server_close()
+            server.cut()  # any accepted while the loop was stopping
+            try:
+                self._held = _bind(*address, attempts=20)
+            except OSError:
+                self._held = None  # _come_up binds again
+            self._server = None  # `down` from now on, when connections are refused
+            return True
+
+    def _come_up_unless(self, cancel: threading.Event) -> None:
+        with self._serve_lock:
+            if not cancel.is_set():
+                self._come_up()
+
+    def _come_up(self) -> None:
+        if self._server is not None or self._address is None or self._stop.is_set():
+            return
+        held, self._held = self._held, None
+        self._serve(held or _bind(*self._address, attempts=100))
 
     def reset(self) -> None:
+        """Empty state, no faults, no outage (a scheduled one is cancelled)."""
+        with self._serve_lock:
+            self._outage_cancel.set()
+            self._outage_cancel = threading.Event()
+            self._come_up()
+            self.outages = 0
         with self.lock:
             logs_backends.reset()
             cloudwatch_backends.reset()
@@ -163,6 +335,8 @@ class Sandbox:
             "AWS_ACCESS_KEY_ID": DEMO_CREDENTIALS[0],
             "AWS_SECRET_ACCESS_KEY": DEMO_CREDENTIALS[1],
             "AWS_REGION": self.region,
+            # botocore would send MWAA calls to api.<endpoint host> or env.<endpoint host>.
+            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
         }
 
     def _evaluate_loop(self) -> None:
@@ -198,6 +372,70 @@ class Sandbox:
                 if cfg.enabled and group not in self.logs.groups:
                     self.logs.create_log_group(group, {})
         return env
+
+    def set_environment_state(
+        self,
+        name: str,
+        status: str,
+        *,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        update_status: str | None = None,
+        source: str = "USER",
+        at: float | None = None,
+    ) -> MwaaEnvironment | None:
+        """Put an environment in one of GetEnvironment's statuses; DELETED deletes it.
+
+        UPDATING and CREATING_SNAPSHOT start an update (LastUpdate PENDING, from `source`);
+        UPDATE_FAILED fails it (LastUpdate FAILED with an Error: by default a
+        requirements.txt that pip cannot install); CREATING and PENDING have no LastUpdate
+        yet, CREATE_FAILED one that FAILED. `update_status` (SUCCESS, PENDING, FAILED) sets
+        LastUpdate for any status; an error alone implies FAILED. A pending update that
+        finishes keeps its CreatedAt and Source."""
+        if status not in ENVIRONMENT_STATUSES:
+            raise ValueError(f"{status!r}: use one of {', '.join(ENVIRONMENT_STATUSES)}")
+        if update_status not in (None, "SUCCESS", "PENDING", "FAILED"):
+            raise ValueError(f"{update_status!r}: use SUCCESS, PENDING or FAILED")
+        if status == "DELETED":
+            self.delete_environment(name)
+            return None
+        now = self.clock() if at is None else at
+        with self.lock:
+            env = self.mwaa.environments.get(name)
+            if env is None:
+                raise KeyError(f"no environment {name!r}")
+            env.status = status
+            implied = {"UPDATING": "PENDING", "CREATING_SNAPSHOT": "PENDING"}.get(status)
+            if status in ("UPDATE_FAILED", "CREATE_FAILED") or error_code or error_message:
+                implied = "FAILED"
+            update = update_status or implied
+            if update is None:
+                if status in ("CREATING", "PENDING"):
+                    env.last_update = None
+                return env
+            previous = env.last_update or {}
+            finishing = previous.get("Status") == "PENDING" and update != "PENDING"
+            last: dict[str, Any] = {
+                "Status": update,
+                "CreatedAt": previous.get("CreatedAt", now) if finishing else now,
+                "Source": previous.get("Source", source) if finishing else source,
+                "WorkerReplacementStrategy": "GRACEFUL",
+            }
+            if update == "FAILED":
+                code, message = update_error(env, creating=status == "CREATE_FAILED")
+                last["Error"] = {
+                    "ErrorCode": error_code or code,
+                    "ErrorMessage": error_message or message,
+                }
+            env.last_update = last
+            return env
+
+    def delete_environment(self, name: str) -> None:
+        """GetEnvironment answers ResourceNotFoundException from now on; the log groups
+        stay, as they do in AWS."""
+        with self.lock:
+            if self.mwaa.environments.pop(name, None) is None:
+                raise KeyError(f"no environment {name!r}")
 
     def put_composite_alarm(self, name: str, rule: str) -> CompositeAlarm:
         """A composite alarm over metric alarms (PutCompositeAlarm, which moto lacks)."""
@@ -294,6 +532,13 @@ class Sandbox:
             self.requests[(call.service, call.operation)] += 1
             self.request_log.append((time.time(), call.service, call.operation))
             del self.request_log[:-5000]
+        if self.faults.unknown_key(environ.get("HTTP_AUTHORIZATION", "")):
+            # AWS checks the key before anything else.
+            refusal = protocol.unrecognized_client(call)
+            start_response(
+                f"{refusal.status} {HTTPStatus(refusal.status).phrase}", list(refusal.headers)
+            )
+            return [refusal.body]
         if self.faults.latency:
             time.sleep(self.faults.latency)
         decision = self.faults.decide(call.service) if call.service else None

@@ -4,7 +4,10 @@ Logs and metrics here; CloudTrail in `trail_story.py`.
 
 The story: all is well; an S3 sensor starts failing, OperatorFailures climbs and
 its alarm fires; a Lambda's CreateCliToken is AccessDenied; the policy is fixed,
-failures stop and the alarm returns to OK. Then it starts again.
+failures stop and the alarm returns to OK. Then a deployment updates the environment
+with a requirements.txt pip cannot install: UPDATING, then UPDATE_FAILED (restored and
+usable, LastUpdate FAILED with the error) until a corrected update brings it back to
+AVAILABLE. Then it starts again.
 """
 
 from __future__ import annotations
@@ -22,12 +25,39 @@ from moto.logs.models import LogStream
 from mwaa_tui.sandbox import airflow_text as text
 from mwaa_tui.sandbox.evaluator import naive_utc
 from mwaa_tui.sandbox.server import Sandbox
+from mwaa_tui.sandbox.stores import REQUIREMENTS_VERSION
 from mwaa_tui.sandbox.trail_story import INCIDENT, TrailStory
 
 MWAA = "AmazonMWAA"
 AWS_MWAA = "AWS/MWAA"
 HOST = "ip-10-0-12-34.eu-west-1.compute.internal"
 CYCLE = 420.0
+FAILED_UPDATE = 345.0
+"""Phase at which the update that fails starts: after the incident (INCIDENT ends at 270
+and its alarm is OK again about a minute later), ending before the next one."""
+UPDATE_SECONDS = 40
+"""How long each update stays UPDATING."""
+FAILED_SECONDS = 60
+"""How long the environment stays UPDATE_FAILED before the corrected update starts."""
+REQUIREMENTS_LOG = (
+    "Collecting apache-airflow-providers-snowflake==5.8.0 (from -r "
+    "/usr/local/airflow/requirements/requirements.txt (line 3))",
+    "  Downloading apache_airflow_providers_snowflake-5.8.0-py3-none-any.whl.metadata (7.4 kB)",
+    "Collecting snowflake-connector-python==3.0.0 (from -r "
+    "/usr/local/airflow/requirements/requirements.txt (line 4))",
+    "  Downloading snowflake_connector_python-3.0.0.tar.gz (1.2 MB)",
+    "INFO: pip is looking at multiple versions of apache-airflow-providers-snowflake to "
+    "determine which version is compatible with other requirements. This could take a while.",
+    "ERROR: Cannot install apache-airflow-providers-snowflake==5.8.0 and "
+    "snowflake-connector-python==3.0.0 because these package versions have conflicting "
+    "dependencies.",
+    "The conflict is caused by:",
+    "    The user requested snowflake-connector-python==3.0.0",
+    "    apache-airflow-providers-snowflake 5.8.0 depends on snowflake-connector-python>=3.10.1",
+    "ERROR: ResolutionImpossible: for help visit "
+    "https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts",
+)
+"""What pip writes on a new worker while the failing update installs requirements."""
 LOG_KEEP_SECONDS = 20 * 60
 METRIC_KEEP_SECONDS = 3 * 3600
 
@@ -57,10 +87,17 @@ class Simulator(TrailStory):
         environment: str = "demo",
         seed: int = 7,
         story_offset: float = 90.0,
+        lifecycle: bool = True,
     ) -> None:
         self.sandbox = sandbox
         self.env = environment
         self.rng = random.Random(seed)
+        self.lifecycle = lifecycle
+        """Whether the failed update plays; off, the environment keeps the status it is given."""
+        self._lifecycle_rng = random.Random(f"{seed}-lifecycle")
+        """The updates' own randomness, so turning them off leaves the rest of the story as is."""
+        self._live_from = 0.0
+        """Updates play only after set-up: the backfilled minutes leave the state alone."""
         self.story_offset = story_offset
         self.t = 0.0
         self.origin = 0.0
@@ -84,6 +121,7 @@ class Simulator(TrailStory):
     def setup(self, now: float, *, history: float = 3600.0) -> None:
         """Create the environment and its alarms, and backfill some history."""
         self.origin = float(int(now))
+        self._live_from = self.origin
         self._boot = int(now) - 86400
         self.sandbox.create_environment(self.env, created_at=now - 86400 * 40)
         self.sandbox.mwaa.environments[self.env].last_update = {
@@ -373,7 +411,9 @@ class Simulator(TrailStory):
     # -- logs --------------------------------------------------------------------------------
 
     def _stream(self, component: str, name: str) -> LogStream:
-        env = self.sandbox.mwaa.environments[self.env]
+        env = self.sandbox.mwaa.environments.get(self.env)
+        if env is None:
+            raise KeyError(self.env)
         group_name = env.group_name(component)
         key = (group_name, name)
         stream = self._streams.get(key)
@@ -388,7 +428,10 @@ class Simulator(TrailStory):
         return stream
 
     def _log(self, component: str, stream: str, t: float, message: str) -> None:
-        cfg = self.sandbox.mwaa.environments[self.env].logging.get(component)
+        env = self.sandbox.mwaa.environments.get(self.env)
+        if env is None:  # deleted: nothing runs any more
+            return
+        cfg = env.logging.get(component)
         if cfg is None or not cfg.enabled:
             return
         try:
@@ -483,6 +526,46 @@ class Simulator(TrailStory):
             if op in ("S3KeySensor", "PythonOperator"):
                 self._count(MWAA, "OperatorSuccesses", {"Operator": op}, t)
 
+    # -- environment lifecycle ---------------------------------------------------------------
+
+    def _tick_lifecycle(self, t: float) -> None:
+        """The update that fails, and the corrected one: once per cycle, by the clock."""
+        if not self.lifecycle or t <= self._live_from or self.sandbox.mwaa.get(self.env) is None:
+            return
+        step = int((self.phase(t) - FAILED_UPDATE) % CYCLE)  # since the failing update began
+        pip_from = 6
+        failed_at = UPDATE_SECONDS
+        fix_at = failed_at + FAILED_SECONDS
+        if step == 0:
+            self.sandbox.set_environment_state(self.env, "UPDATING", at=t)
+            self._update_event(t, REQUIREMENTS_VERSION)
+        elif pip_from <= step < pip_from + len(REQUIREMENTS_LOG):
+            line = REQUIREMENTS_LOG[step - pip_from]
+            self._log("Worker", f"requirements_install_{HOST}", t, line)
+        elif step == failed_at:
+            self.sandbox.set_environment_state(self.env, "UPDATE_FAILED", at=t)
+        elif step == fix_at:
+            self.sandbox.set_environment_state(self.env, "UPDATING", at=t)
+            self._update_event(t, "Bq0pW1F2nXk6oZ8cY3uT.fVv9dR4eHsLm")
+        elif step == fix_at + UPDATE_SECONDS:
+            self.sandbox.set_environment_state(self.env, "AVAILABLE", update_status="SUCCESS", at=t)
+
+    def _update_event(self, t: float, requirements_version: str) -> None:
+        r = self._lifecycle_rng
+        self._trail(
+            t,
+            "UpdateEnvironment",
+            self._role("ci-deployer", "github-actions", rng=r),
+            ip="198.51.100.7",
+            agent="aws-cli/2.22.4 Python/3.12.6 Linux/6.8 exe/x86_64",
+            params={
+                "Name": self.env,
+                "RequirementsS3Path": "requirements.txt",
+                "RequirementsS3ObjectVersion": requirements_version,
+            },
+            rng=r,
+        )
+
     # -- time --------------------------------------------------------------------------------
 
     def advance(self, now: float) -> None:
@@ -500,6 +583,7 @@ class Simulator(TrailStory):
                     for ns, name, dims in self._counters():
                         self._count(ns, name, dims, t, 0.0)
                     self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t)
+                self._tick_lifecycle(t)
             self._tick_trail(t)
         if now - self._last_trim > 60:
             self._last_trim = now

@@ -16,6 +16,23 @@ LOG_KEYS = {
     "Worker": "WorkerLogs",
 }
 
+ENVIRONMENT_STATUSES = (
+    "CREATING",
+    "CREATE_FAILED",
+    "AVAILABLE",
+    "UPDATING",
+    "DELETING",
+    "DELETED",
+    "UNAVAILABLE",
+    "UPDATE_FAILED",
+    "ROLLING_BACK",
+    "CREATING_SNAPSHOT",
+    "PENDING",
+    "MAINTENANCE",
+)
+"""GetEnvironment's Status values, as in the service model."""
+REQUIREMENTS_VERSION = "3sL4kqtJlcpXroDTDmJ_rmSpXd3dIbrHY"
+
 
 @dataclass
 class ComponentLogging:
@@ -86,6 +103,30 @@ class MwaaEnvironment:
         if self.last_update:
             env["LastUpdate"] = self.last_update
         return env
+
+
+def update_error(env: MwaaEnvironment, *, creating: bool = False) -> tuple[str, str]:
+    """The ErrorCode and ErrorMessage of an update whose requirements.txt pip cannot install,
+    or of a creation that failed (which MWAA words this way)."""
+    if creating:
+        return (
+            "INCORRECT_CONFIGURATION",
+            "You may need to check the execution role permissions policy for your environment, "
+            "and that each of the VPC networking components required by the environment are "
+            "configured to allow traffic. Troubleshooting: "
+            "https://docs.aws.amazon.com/mwaa/latest/userguide/troubleshooting.html",
+        )
+    return (
+        "INCORRECT_CONFIGURATION",
+        f"Failed to install the Python packages in s3://airflow-{env.name}-bucket/"
+        f"requirements.txt (version {REQUIREMENTS_VERSION}): ERROR: Cannot install "
+        "apache-airflow-providers-snowflake==5.8.0 and snowflake-connector-python==3.0.0 "
+        "because these package versions have conflicting dependencies "
+        "(apache-airflow-providers-snowflake 5.8.0 depends on "
+        "snowflake-connector-python>=3.10.1). The environment was restored to its previous "
+        "state. See the requirements_install log stream in the Worker log group and "
+        "https://docs.aws.amazon.com/mwaa/latest/userguide/t-requirements.html",
+    )
 
 
 class MwaaStore:

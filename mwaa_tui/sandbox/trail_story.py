@@ -38,8 +38,10 @@ class TrailStory:
         error: tuple[str, str] | None = None,
         read_only: bool = False,
         params: dict[str, Any] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
-        event_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
+        r = rng or self.rng
+        event_id = str(uuid.UUID(int=r.getrandbits(128)))
         account = self.sandbox.account
         detail: dict[str, Any] = {
             "eventVersion": "1.08",
@@ -52,7 +54,7 @@ class TrailStory:
             "userAgent": agent,
             "requestParameters": params if params is not None else {"Name": self.env},
             "responseElements": None,
-            "requestID": str(uuid.UUID(int=self.rng.getrandbits(128))),
+            "requestID": str(uuid.UUID(int=r.getrandbits(128))),
             "eventID": event_id,
             "readOnly": read_only,
             "eventType": "AwsApiCall",
@@ -75,14 +77,14 @@ class TrailStory:
             access_key_id=identity.get("accessKeyId", ""),
         )
 
-    def _role(self, role: str, session: str) -> dict[str, Any]:
+    def _role(self, role: str, session: str, rng: random.Random | None = None) -> dict[str, Any]:
         account = self.sandbox.account
         return {
             "type": "AssumedRole",
             "principalId": f"AROAEXAMPLE{zlib.crc32(role.encode()) % 10**6:06d}:{session}",
             "arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session}",
             "accountId": account,
-            "accessKeyId": "ASIAEXAMPLE" + f"{self.rng.getrandbits(36):09X}",
+            "accessKeyId": "ASIAEXAMPLE" + f"{(rng or self.rng).getrandbits(36):09X}",
             "sessionContext": {
                 "sessionIssuer": {
                     "type": "Role",
