@@ -281,6 +281,19 @@ def build_sandbox_parser() -> argparse.ArgumentParser:
         prog=f"{PROG} sandbox",
         description="Run the local AWS-compatible sandbox (MWAA, CloudWatch Logs, CloudWatch, "
         "CloudTrail LookupEvents) with a simulated environment, for any AWS client.",
+        epilog="""\
+examples:
+  mwaa-tui sandbox --throttle all=0.3      throttle 30% of the calls to every service
+  mwaa-tui sandbox --outage 30@60          after 60 s, stop listening for 30 s
+  mwaa-tui sandbox --outage 20@30 --outage-every 120
+  mwaa-tui sandbox --state UPDATE_FAILED   the environment's last update failed
+  mwaa-tui sandbox --state DELETED         GetEnvironment answers ResourceNotFoundException
+
+SERVICE is mwaa, logs, cloudwatch, cloudtrail or all. Other AWS clients (boto3, the AWS
+CLI) need AWS_DISABLE_HOST_PREFIX_INJECTION=true: MWAA's api./env. host prefixes break
+a custom endpoint. The banner prints every variable to export.
+""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--host", default="127.0.0.1", help="loopback address to bind (default: 127.0.0.1)"
@@ -296,31 +309,54 @@ def build_sandbox_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SERVICE=SHARE",
-        help="answer a share of calls with throttling, e.g. logs=0.3 (repeatable)",
+        help="answer a share of calls with throttling, e.g. logs=0.3, or all=0.5 for every "
+        "service (repeatable)",
     )
     p.add_argument(
         "--deny",
         action="append",
         default=[],
         metavar="SERVICE",
-        help="answer every call to SERVICE with AccessDenied (repeatable)",
+        help="answer every call to SERVICE (or all) with AccessDenied (repeatable)",
     )
     p.add_argument(
         "--expire",
         action="append",
         default=[],
         metavar="SERVICE",
-        help="answer every call to SERVICE as if the credentials had expired (repeatable)",
+        help="answer every call to SERVICE (or all) as if the credentials had expired (repeatable)",
     )
     p.add_argument(
         "--drop",
         action="append",
         default=[],
         metavar="SERVICE=SHARE",
-        help="drop the connection for a share of calls (repeatable)",
+        help="drop the connection for a share of calls, e.g. logs=0.1 or all=0.1 (repeatable)",
     )
     p.add_argument(
         "--latency", type=float, default=0.0, metavar="SECONDS", help="add latency to every call"
+    )
+    p.add_argument(
+        "--outage",
+        metavar="SECONDS@AFTER",
+        help="stop listening for SECONDS, AFTER seconds after start-up, then come back on the "
+        "same port: connections are refused and open ones cut meanwhile; e.g. 30@60 (units "
+        "work too: 2m@90s)",
+    )
+    p.add_argument(
+        "--outage-every",
+        type=duration,
+        metavar="DURATION",
+        help="repeat the --outage every DURATION, start to start (e.g. 5m)",
+    )
+    p.add_argument(
+        "--state",
+        type=str.upper,
+        metavar="STATUS",
+        help="start the environment in this GetEnvironment status, and keep it: CREATING, "
+        "UPDATING, UPDATE_FAILED, DELETING, UNAVAILABLE, ROLLING_BACK, MAINTENANCE, ... or "
+        "DELETED (deleted after start-up: GetEnvironment answers ResourceNotFoundException). "
+        "Without it, the story includes a failed update every cycle",
     )
     return p
 
@@ -684,8 +720,11 @@ def run_sandbox(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         raise CliError("the sandbox binds to loopback only (127.0.0.1, localhost or ::1)")
     sandbox_mod, simulator_mod = _import_sandbox()
-    from mwaa_tui.sandbox.faults import parse_share
+    from mwaa_tui.sandbox.faults import parse_outage, parse_share
+    from mwaa_tui.sandbox.stores import ENVIRONMENT_STATUSES
 
+    if args.state and args.state not in ENVIRONMENT_STATUSES:
+        raise CliError(f"--state {args.state}: use one of {', '.join(ENVIRONMENT_STATUSES)}")
     try:
         faults = sandbox_mod.Faults(
             throttle=dict(parse_share(s) for s in args.throttle),
@@ -695,22 +734,47 @@ def run_sandbox(args: argparse.Namespace) -> int:
             latency=args.latency,
             seed=args.seed,
         )
+        outage = parse_outage(args.outage) if args.outage else None
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    if args.outage_every is not None:
+        if outage is None:
+            raise CliError("--outage-every repeats an --outage: give one, e.g. --outage 30@60")
+        if args.outage_every <= outage[0]:
+            raise CliError("--outage-every must be longer than the outage itself")
     sandbox = sandbox_mod.Sandbox(region=args.region)
     try:
         sandbox.start(args.host, args.port)
     except OSError as exc:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     sandbox.faults = faults
-    sim = simulator_mod.Simulator(sandbox, environment=args.env, seed=args.seed)
+    # With --state the environment keeps it: the story's failed update does not play.
+    sim = simulator_mod.Simulator(
+        sandbox, environment=args.env, seed=args.seed, lifecycle=args.state is None
+    )
     sim.setup(time.time())
+    if args.state:
+        sandbox.set_environment_state(args.env, args.state)
     stop = sim.start_thread()
-    print(f"sandbox on {sandbox.url}, environment '{args.env}' in {args.region}")
+    if outage is not None:
+        sandbox.schedule_outages(*outage, every=args.outage_every)
+    state = f" ({args.state})" if args.state and args.state != "DELETED" else ""
+    print(f"sandbox on {sandbox.url}, environment '{args.env}'{state} in {args.region}")
+    if args.state == "DELETED":
+        print(f"environment '{args.env}' deleted: GetEnvironment answers ResourceNotFoundException")
     print("point a client at it:")
     for key, value in sandbox.client_env().items():
         print(f"  export {key}={value}")
     print(f"  {PROG} --env {args.env}")
+    print(
+        "Other AWS clients (boto3, the AWS CLI) need AWS_DISABLE_HOST_PREFIX_INJECTION=true, "
+        "as above:\nMWAA's api./env. host prefixes break a custom endpoint (mwaa-tui turns "
+        "them off itself)."
+    )
+    if outage is not None:
+        seconds, after = outage
+        every = f", again every {args.outage_every:g} s" if args.outage_every else ""
+        print(f"outage: down for {seconds:g} s, {after:g} s after start-up{every}")
     print("Ctrl-C stops it.", flush=True)
     try:
         signal.signal(signal.SIGTERM, _raise_interrupt)
