@@ -507,6 +507,7 @@ def run_monitor(args: argparse.Namespace) -> int:
         if snapshot is not None:
             env_name = snapshot.name
         from mwaa_tui.ui.app import AppConfig, MwaaApp
+        from mwaa_tui.ui.terminal import watchdog as exit_watchdog
 
         app = MwaaApp(
             AppConfig(
@@ -532,6 +533,10 @@ def run_monitor(args: argparse.Namespace) -> int:
             )
         )
         app.run()
+        if exit_watchdog.armed:
+            # The screen has let go of the terminal: stopping the sandbox and the interpreter's
+            # own exit get a fresh grace period, then the process ends regardless.
+            exit_watchdog.restart(app.return_code or 0)
         return app.return_code or 0
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
 import json
 import os
-import signal
 import time
 from functools import partial
 from typing import Any, ClassVar
@@ -16,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -49,6 +47,7 @@ from mwaa_tui.ui.requests import UserRequests
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
+from mwaa_tui.ui.terminal import TerminalDriver, driver_class, watchdog
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
@@ -171,7 +170,6 @@ class MwaaApp(UserRequests):
         self.main.query_one("#metrics").border_title = "Metrics · 1h"
         self.main.query_one("#alarms").border_title = "Alarms"
         self.main.query_one("#trail").border_title = "CloudTrail"
-        self._install_signal_handlers()
         self.main.query_one("#log-view-All").focus()
         self.set_interval(1.0, self.tick)
         self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_heap)  # if a source never answers
@@ -195,13 +193,16 @@ class MwaaApp(UserRequests):
             self.environment = name
             self.start_monitoring(name)
 
-    def _install_signal_handlers(self) -> None:
-        # SIGTERM and SIGHUP (a dropped SSH session) exit through Textual, so the
-        # terminal is restored; the default action would leave it in raw mode.
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, partial(self.exit, return_code=128 + int(sig)))
+    def get_driver_class(self) -> type[Driver]:
+        # SIGTERM, SIGINT and SIGHUP exit through Textual, so the terminal is restored (the
+        # default action would leave it in raw mode); a terminal that has gone (a dropped SSH
+        # session) is left alone and the app exits with 129. See ui/terminal.py.
+        return driver_class(super().get_driver_class())
+
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        if isinstance(self._driver, TerminalDriver):
+            watchdog.arm(return_code)  # the shutdown that follows is bounded
+        super().exit(result, return_code, message)
 
     # -- pollers -----------------------------------------------------------------------------
 
