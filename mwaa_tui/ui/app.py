@@ -23,6 +23,8 @@ from mwaa_tui.aws.clients import AwsGateway, ConfigError
 from mwaa_tui.core.callstats import worst_pace
 from mwaa_tui.core.cost import project_cost
 from mwaa_tui.core.format import health_line
+from mwaa_tui.core.health import during_outage, expired_advice
+from mwaa_tui.core.lifecycle import is_gone
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
     AlarmsSnapshot,
@@ -44,6 +46,7 @@ from mwaa_tui.ui.config import AppConfig, Intervals
 from mwaa_tui.ui.messages import PollerUpdate
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.requests import UserRequests
+from mwaa_tui.ui.screens.environment import EnvironmentDetail
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
@@ -103,6 +106,14 @@ class MwaaApp(UserRequests):
         ),
         Binding("question_mark", "help", "Keys", id="help", tooltip="Show every key binding"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
+        Binding(
+            "E",
+            "environment",
+            "Environment",
+            show=False,
+            id="environment",
+            tooltip="The environment in full: status, settings, the last update's error whole",
+        ),
         Binding(
             "z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"
         ),
@@ -354,6 +365,7 @@ class MwaaApp(UserRequests):
                 self.config.note,
                 projected=project_cost(polling_plan(self.pollers)),
                 pace=worst_pace(current_paces(self.gateway)),
+                alert=expired_advice(self.health.values()),
             )
         failing = any(h.error is not None for h in self.health.values())
         if failing != self._sources_failing:
@@ -372,8 +384,9 @@ class MwaaApp(UserRequests):
             self.snapshot,
             now,
             in_alarm,
-            health_line(self.health.get("environment"), now),
+            health_line(self.health_of("environment"), now),
             trail_errors,
+            gone=is_gone(self.health.get("environment"), self.snapshot),
         )
 
     def _refresh_health(self, now: float) -> None:
@@ -382,18 +395,23 @@ class MwaaApp(UserRequests):
             ("#alarms", "alarms"),
             ("#trail", "cloudtrail"),
         ):
-            self._subtitle(self.main.query_one(widget_id), self.health.get(source), now)
+            self._subtitle(self.main.query_one(widget_id), self.health_of(source), now)
         panes = self.main.query_one(LogPanes)
         if panes.current == "All":
             sources = [s for s in self.health if s.startswith("logs:")]
             worst = max(
-                (self.health[s] for s in sources),
+                (h for s in sources if (h := self.health_of(s)) is not None),
                 key=lambda h: (h.error is not None, h.failures),
                 default=None,
             )
             self._subtitle(panes, worst, now)
         else:
-            self._subtitle(panes, self.health.get(f"logs:{panes.current}"), now)
+            self._subtitle(panes, self.health_of(f"logs:{panes.current}"), now)
+
+    def health_of(self, source: str) -> SourceHealth | None:
+        """A source's health, showing an outage of its endpoint before its own next poll."""
+        outages = self.gateway.unreachable if self.gateway is not None else {}
+        return during_outage(self.health.get(source), source, outages)
 
     def _subtitle(self, widget: Widget, health: SourceHealth | None, now: float) -> None:
         line = health_line(health, now)
@@ -466,6 +484,11 @@ class MwaaApp(UserRequests):
                     out.append(b)
             node = node.parent
         return out
+
+    def action_environment(self) -> None:
+        if self.snapshot is not None and not isinstance(self.screen, EnvironmentDetail):
+            gone = is_gone(self.health.get("environment"), self.snapshot)
+            self.push_screen(EnvironmentDetail(self.snapshot, self.clock(), gone=gone))
 
     def action_refresh(self) -> None:
         for poller, _ in self.pollers.values():
