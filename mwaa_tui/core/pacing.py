@@ -16,7 +16,7 @@ DECREASE_SPACING = 1.0
 """Seconds between two cuts: a burst of throttles from calls already in flight is one signal."""
 INCREASE_SHARE = 0.05
 """Each success adds this share of the quota back."""
-FLOOR_SHARE = 0.25
+FLOOR_SHARE = 0.4
 """The pace never drops below this share of the quota."""
 WINDOW = 60.0
 """Seconds of attempts the throttled share is measured over."""
