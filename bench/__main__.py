@@ -2,6 +2,11 @@
 
 .venv/bin/python -m bench                # startup (5 runs), 60 s idle, the log tail under load
 .venv/bin/python -m bench --soak 10      # and peak memory after 10 minutes
+
+Longer, and not in the default run:
+.venv/bin/python -m bench.faults         # throttling at 0-90 %: plain --follow and the TUI
+                                         # against their targets (about 15 minutes)
+.venv/bin/python -m bench.soak --minutes 30   # RSS every minute, growth once buffers are full
 """
 
 from __future__ import annotations
