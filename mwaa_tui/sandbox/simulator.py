@@ -17,6 +17,7 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.cloudwatch.models import MetricAggregatedDatum
@@ -60,6 +61,19 @@ REQUIREMENTS_LOG = (
 """What pip writes on a new worker while the failing update installs requirements."""
 LOG_KEEP_SECONDS = 20 * 60
 METRIC_KEEP_SECONDS = 3 * 3600
+SENSOR_DAG = "s3_ingest"
+SENSOR_TASK = "wait_for_file"
+SENSOR_FILES = ("orders", "customers", "payments")
+"""The sensor is mapped over these landing prefixes: one task instance (map index) each.
+Three instances of three tries fail 9 times in a minute, above the alarm's 5."""
+SENSOR_START = 2
+"""Seconds into its minute when the DAG's run starts the first instance."""
+SENSOR_STAGGER = 3
+"""Seconds between the instances' first tries."""
+SENSOR_RETRY = 15
+"""Seconds from one try's start to the next (a failed try lasts 7 of them): all three tries
+of every instance end within their run's minute, so a minute inside the incident counts 9."""
+SENSOR_TRIES = 3
 
 
 @dataclass
@@ -71,6 +85,15 @@ class Attempt:
     lines: list[tuple[str, str]]
     failing: bool
     key: str = field(default_factory=lambda: "")
+    map_index: int | None = None
+
+    @property
+    def stream(self) -> str:
+        """The attempt's stream in the Task group, with `map_index=M/` for a mapped task."""
+        name = text.task_stream(self.dag, self.run, self.task, self.attempt)
+        if self.map_index is None:
+            return name
+        return name.replace("/attempt=", f"/map_index={self.map_index}/attempt=")
 
 
 class Simulator(TrailStory):
@@ -109,6 +132,8 @@ class Simulator(TrailStory):
         self._streams: dict[tuple[str, str], LogStream] = {}
         self._boot = 0
         self._last_trim = 0.0
+        self._backfilling = False
+        """While the start-up history is made: metrics only, no log lines."""
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -392,21 +417,19 @@ class Simulator(TrailStory):
         d.max = max(d.max, n)
 
     def _backfill_metrics(self, start: float, end: float) -> None:
+        """The history before start-up, from the live generator (task attempts and all) with
+        its log lines left out, so old peaks are the live ones."""
         t = float(int(start) // 60 * 60)
-        while t + 60 <= end:
-            for ns, name, dims, value in self._gauges(t):
-                self._observe(ns, name, dims, t, value)
-            self._containers(t)
-            for ns, name, dims in self._counters():
-                self._count(ns, name, dims, t, 0.0)
-            self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t, 12)
-            ok = self.rng.randint(8, 16)
-            self._count(MWAA, "TaskInstanceSuccesses", {"DAG": "All", "Task": "All"}, t, ok)
-            if self.failing(t):
-                fails = self.rng.randint(9, 15)
-                self._count(MWAA, "OperatorFailures", {"Operator": "S3KeySensor"}, t, fails)
-                self._count(MWAA, "TaskInstanceFailures", {"DAG": "All", "Task": "All"}, t, fails)
-            t += 60
+        self._backfilling = True
+        try:
+            while t + 1 <= end:
+                t += 1
+                self._tick_logs(t)
+                self._tick_metrics(t)
+        finally:
+            self._backfilling = False
+            # Their first lines were never written: live streams start at an attempt's head.
+            self.attempts = []
 
     # -- logs --------------------------------------------------------------------------------
 
@@ -428,6 +451,8 @@ class Simulator(TrailStory):
         return stream
 
     def _log(self, component: str, stream: str, t: float, message: str) -> None:
+        if self._backfilling:
+            return
         env = self.sandbox.mwaa.environments.get(self.env)
         if env is None:  # deleted: nothing runs any more
             return
@@ -453,15 +478,15 @@ class Simulator(TrailStory):
             self._log(
                 "WebServer", f"webserver_{HOST}_{self._boot}.log", t, text.webserver_line(r, t)
             )
-        failing = self.failing(t)
-        if r.random() < (0.45 if failing else 0.25):
-            self._start_attempt(t, failing)
+        if r.random() < 0.25:
+            self._start_attempt(t, False)
+        self._tick_sensor(t)
         still = []
         for a in self.attempts:
             level, message = a.lines.pop(0)
             self._log(
                 "Task",
-                text.task_stream(a.dag, a.run, a.task, a.attempt),
+                a.stream,
                 t,
                 text.line(t, "taskinstance.py:2612", level, message),
             )
@@ -472,13 +497,11 @@ class Simulator(TrailStory):
         self.attempts = still
 
     def _start_attempt(self, t: float, failing: bool) -> None:
+        """Maybe an attempt of another DAG's task (the sensor has its own schedule)."""
         r = self.rng
-        if failing and r.random() < 0.7:
-            dag, task = "s3_ingest", "wait_for_file"
-        else:
-            dag = r.choice([d for d in text.DAGS if d != "s3_ingest"])
-            task = r.choice(text.DAGS[dag])
-        fails = failing and task == "wait_for_file"
+        dag = r.choice([d for d in text.DAGS if d != SENSOR_DAG])
+        task = r.choice(text.DAGS[dag])
+        fails = failing and task == SENSOR_TASK
         run = text.run_id(t)
         key = (dag, run, task)
         tries = self._tries.get(key, 0)
@@ -509,6 +532,61 @@ class Simulator(TrailStory):
             t,
             text.worker_line(t, dag, task, True, a.key),
         )
+
+    def sensor_tries(self, t: float) -> list[tuple[int, int, bool]]:
+        """The sensor's tries that start in second `t`: (map index, try, fails).
+
+        Its DAG runs every minute, but only during the incident (as before the fix nothing
+        ran it). A try fails while the incident lasts and a failed one is retried; after the
+        fix the retry succeeds. Pure in `t`, so the backfill and the live story agree."""
+        second = int(t)
+        minute = second // 60 * 60
+        due = []
+        for index in range(len(SENSOR_FILES)):
+            start = minute + SENSOR_START + SENSOR_STAGGER * index
+            for attempt in range(1, SENSOR_TRIES + 1):
+                if start > second:
+                    break
+                fails = self.failing(start)
+                if attempt == 1 and not fails:
+                    break
+                if start == second:
+                    due.append((index, attempt, fails))
+                if not fails:
+                    break
+                start += SENSOR_RETRY
+        return due
+
+    def _tick_sensor(self, t: float) -> None:
+        for index, attempt, fails in self.sensor_tries(t):
+            minute = int(t) // 60 * 60
+            run = "scheduled__" + datetime.fromtimestamp(minute, UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S+00:00"
+            )
+            prefix = f"/{SENSOR_FILES[index]}/"
+            lines = [
+                (level, message.replace("/orders/", prefix))
+                for level, message in text.task_lines(
+                    self.rng, SENSOR_DAG, SENSOR_TASK, attempt, fails, t
+                )
+            ]
+            a = Attempt(
+                SENSOR_DAG,
+                SENSOR_TASK,
+                run,
+                attempt,
+                lines,
+                fails,
+                key=str(uuid.UUID(int=self.rng.getrandbits(128))),
+                map_index=index,
+            )
+            self.attempts.append(a)
+            self._log(
+                "Worker",
+                f"worker_{HOST}_{self._boot}.log",
+                t,
+                text.worker_line(t, SENSOR_DAG, SENSOR_TASK, True, a.key),
+            )
 
     def _finish_attempt(self, a: Attempt, t: float) -> None:
         op = text.OPERATORS[a.task]
@@ -575,19 +653,22 @@ class Simulator(TrailStory):
             t = self.t
             with self.sandbox.lock:
                 self._tick_logs(t)
-                if int(t) % 60 == 0:
-                    self._containers(t)
-                if int(t) % 5 == 0:
-                    for ns, name, dims, value in self._gauges(t):
-                        self._observe(ns, name, dims, t, value)
-                    for ns, name, dims in self._counters():
-                        self._count(ns, name, dims, t, 0.0)
-                    self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t)
+                self._tick_metrics(t)
                 self._tick_lifecycle(t)
             self._tick_trail(t)
         if now - self._last_trim > 60:
             self._last_trim = now
             self.trim(now)
+
+    def _tick_metrics(self, t: float) -> None:
+        if int(t) % 60 == 0:
+            self._containers(t)
+        if int(t) % 5 == 0:
+            for ns, name, dims, value in self._gauges(t):
+                self._observe(ns, name, dims, t, value)
+            for ns, name, dims in self._counters():
+                self._count(ns, name, dims, t, 0.0)
+            self._count(MWAA, "SchedulerHeartbeat", {"Function": "Scheduler"}, t)
 
     def trim(self, now: float) -> None:
         """Keep moto's lists short: its scans are linear."""
