@@ -11,18 +11,22 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from mwaa_tui.aws.clients import AwsGateway, AwsSettings
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logstate import Interleaver
 from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
 from mwaa_tui.core.snapshots import (
+    AlarmsSnapshot,
     EnvironmentSnapshot,
     HealthUpdate,
     LogBatch,
     LogConfig,
     LogEvent,
+    MetricsSnapshot,
+    TrailBatch,
+    Update,
 )
 from mwaa_tui.pollers.logs import LogPoller, fetch_window
 
@@ -171,21 +175,26 @@ async def _follow(
         interleaver.set_components(c.component for c in configs)
     problems: dict[str, str] = {}
 
-    def emit(payload: object) -> None:
-        if isinstance(payload, LogBatch):
-            events = (
-                interleaver.add(payload.component, payload.events, payload.polled_to)
-                if interleaver is not None
-                else list(payload.events)
-            )
-            printer.write(events)
-        elif isinstance(payload, HealthUpdate):
-            health = payload.health
-            problem = health.error.describe() if health.error else ""
-            if problem != problems.get(health.source, ""):
-                problems[health.source] = problem
-                source = health.source.removeprefix("logs:")
-                warn(f"{source}: {problem}; retrying" if problem else f"{source}: reading again")
+    def emit(update: Update) -> None:
+        match update:
+            case LogBatch(component=component, events=events, polled_to=polled_to):
+                ready = (
+                    interleaver.add(component, events, polled_to)
+                    if interleaver is not None
+                    else list(events)
+                )
+                printer.write(ready)
+            case HealthUpdate(health=health):
+                problem = health.error.describe() if health.error else ""
+                if problem != problems.get(health.source, ""):
+                    problems[health.source] = problem
+                    source = health.source.removeprefix("logs:")
+                    said = f"{problem}; retrying" if problem else "reading again"
+                    warn(f"{source}: {said}")
+            case EnvironmentSnapshot() | MetricsSnapshot() | AlarmsSnapshot() | TrailBatch():
+                pass  # log pollers emit none of these
+            case unknown:
+                assert_never(unknown)
 
     pollers = [
         LogPoller(

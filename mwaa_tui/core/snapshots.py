@@ -5,8 +5,10 @@ Every string in here has already passed through `sanitize`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeAlias
 
 COMPONENTS: tuple[str, ...] = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
 """The five MWAA log types, in the order the console lists them."""
@@ -319,3 +321,20 @@ class CallSummary:
     metrics_per_hour: float = 0.0
     usd_per_hour: float | None = None
     """None until a few minutes of calls allow an estimate."""
+
+
+# fmt: off
+Update: TypeAlias = (
+    EnvironmentSnapshot
+    | LogBatch
+    | MetricsSnapshot
+    | AlarmsSnapshot
+    | TrailBatch
+    | HealthUpdate
+)
+# fmt: on
+"""Everything a poller emits, one kind a line. A new kind is defined above and added here;
+mypy then names each `match` over updates that does not handle it yet (ui/app.py, plain.py)."""
+
+Emit: TypeAlias = Callable[[Update], None]
+"""How a poller hands over what it fetched."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.alarms import select_alarms
-from mwaa_tui.core.snapshots import AlarmsSnapshot
+from mwaa_tui.core.snapshots import AlarmsSnapshot, Update
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.pages import pages
 
@@ -27,7 +27,7 @@ class AlarmsPoller(Poller):
         self.environment = environment
         self.extra_names = extra_names
 
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         metric: list[dict[str, Any]] = []
         composite: list[dict[str, Any]] = []
         params = {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 100}

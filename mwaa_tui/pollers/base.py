@@ -12,16 +12,16 @@ from collections.abc import Callable, Sequence
 from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.backoff import retry_delay
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import ErrorInfo, ErrorKind, HealthUpdate, SourceHealth
+from mwaa_tui.core.snapshots import Emit, ErrorInfo, ErrorKind, HealthUpdate, SourceHealth, Update
 
-Emit = Callable[[object], None]
+__all__ = ["Emit", "PartialPoll", "Poller"]
 
 
 class PartialPoll(Exception):
     """A poll that fetched some data before an AWS error: what it got is emitted, then the
     error counts as a failure (and backs off) as usual."""
 
-    def __init__(self, updates: Sequence[object], error: AwsError) -> None:
+    def __init__(self, updates: Sequence[Update], error: AwsError) -> None:
         super().__init__(str(error))
         self.updates = updates
         self.error = error
@@ -53,7 +53,7 @@ class Poller(ABC):
         self._wake = asyncio.Event()
 
     @abstractmethod
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         """Fetch once; return what to emit."""
 
     def wake(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.environment import parse_environment
+from mwaa_tui.core.snapshots import Update
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.pages import pages
 
@@ -18,7 +19,7 @@ class EnvironmentPoller(Poller):
         super().__init__(gateway, **kwargs)
         self.name = name
 
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         resp = await self.gateway.call("mwaa", "get_environment", Name=self.name)
         return [parse_environment(resp.get("Environment") or {})]
 

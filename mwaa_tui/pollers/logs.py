@@ -10,7 +10,7 @@ from mwaa_tui.core.levels import parse_level
 from mwaa_tui.core.logstate import LogFollower
 from mwaa_tui.core.redact import redact
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent
+from mwaa_tui.core.snapshots import LogBatch, LogConfig, LogEvent, Update
 from mwaa_tui.pollers.base import PartialPoll, Poller
 from mwaa_tui.pollers.pages import pages
 
@@ -54,7 +54,7 @@ class LogPoller(Poller):
         start_ms = int((self.clock() - since_seconds) * 1000)
         self.follower = LogFollower(start_ms)
 
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         polled_to = int(self.clock() * 1000)
         got: list[LogEvent] = []
         try:

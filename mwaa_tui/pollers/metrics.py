@@ -9,7 +9,7 @@ from typing import Any
 from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.catalogue import AWS_MWAA, MWAA, DiscoveredSeries, choose_period, match_metrics
 from mwaa_tui.core.cost import USD_PER_METRIC_REQUESTED
-from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot
+from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot, Update
 from mwaa_tui.pollers.base import Poller
 
 MAX_QUERIES_PER_CALL = 500
@@ -85,7 +85,7 @@ class MetricsPoller(Poller):
         self._listed_all.clear()
         return found
 
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         now = self.clock()
         if self._discovered_at is None or now - self._discovered_at > REDISCOVER_EVERY:
             try:

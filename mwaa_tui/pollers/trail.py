@@ -7,7 +7,7 @@ from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.logstate import SeenIds
-from mwaa_tui.core.snapshots import TrailBatch, TrailEvent
+from mwaa_tui.core.snapshots import TrailBatch, TrailEvent, Update
 from mwaa_tui.core.trail import parse_event
 from mwaa_tui.pollers.base import Emit, Poller
 
@@ -46,7 +46,7 @@ class TrailPoller(Poller):
                 fresh.append(event)
         return fresh, resp.get("NextToken")
 
-    async def poll(self) -> Sequence[object]:
+    async def poll(self) -> Sequence[Update]:
         fresh, token = await self._page(None)
         if self._first:
             self._first = False

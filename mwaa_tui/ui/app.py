@@ -7,7 +7,7 @@ import json
 import os
 import time
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, assert_never
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,6 +35,7 @@ from mwaa_tui.core.snapshots import (
     MetricsSnapshot,
     SourceHealth,
     TrailBatch,
+    Update,
 )
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.base import Poller
@@ -43,7 +44,7 @@ from mwaa_tui.pollers.logs import LogPoller
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.config import AppConfig, Intervals
-from mwaa_tui.ui.messages import PollerUpdate
+from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.requests import UserRequests
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
@@ -72,7 +73,7 @@ PANE_NAMES = {
 
 
 class MwaaApp(UserRequests):
-    """mwaa-tui's one screen. Pollers post `PollerUpdate`s; this routes them to widgets."""
+    """mwaa-tui's one screen. Pollers emit typed updates; this routes them to widgets."""
 
     CSS_PATH = "app.tcss"
     TITLE = "mwaa-tui"
@@ -248,7 +249,7 @@ class MwaaApp(UserRequests):
         if old is not None:
             old[1].cancel()
         worker = self.run_worker(
-            poller.run(self._emit), name=poller.source, group="pollers", exit_on_error=False
+            poller.run(self.emit), name=poller.source, group="pollers", exit_on_error=False
         )
         self.pollers[poller.source] = (poller, worker)
 
@@ -291,36 +292,42 @@ class MwaaApp(UserRequests):
         main = self.screen_stack[0] if self.screen_stack else None
         return self._exit or main is None or main._closing or main._closed
 
-    def on_poller_update(self, message: PollerUpdate) -> None:
+    def emit(self, update: Update) -> None:
+        """What every poller is given: the update goes through the app's message queue."""
+        self.post_message(Updated(update))
+
+    def on_updated(self, message: Updated) -> None:
         if self.winding_down:
             return
-        payload = message.payload
         now = self.clock()
-        if isinstance(payload, HealthUpdate):
-            self.health[payload.health.source] = payload.health
-            self._refresh_health(now)
-        elif isinstance(payload, LogBatch):
-            self.main.query_one(LogPanes).add(payload)
-            if payload.events:
-                self._mark_data("logs")
-        elif isinstance(payload, EnvironmentSnapshot):
-            self._apply_environment(payload)
-            self._reconcile_logs(payload)
-            self._mark_data("environment")
-        elif isinstance(payload, MetricsSnapshot):
-            self.main.query_one(MetricsPanel).show(payload)
-            self._mark_data("metrics")
-        elif isinstance(payload, AlarmsSnapshot):
-            self._apply_alarms(payload, now)
-            self._mark_data("alarms")
-        elif isinstance(payload, TrailBatch):
-            pane = self.main.query_one(TrailPane)
-            pane.add_events(payload.events, now, exhausted=payload.exhausted)
-            if payload.older:
-                pane.older_loaded()
-                pane.redraw(now)
-            self._mark_data("trail")
-            self._refresh_header(now)
+        match message.update:
+            case HealthUpdate(health=health):
+                self.health[health.source] = health
+                self._refresh_health(now)
+            case LogBatch() as batch:
+                self.main.query_one(LogPanes).add(batch)
+                if batch.events:
+                    self._mark_data("logs")
+            case EnvironmentSnapshot() as snapshot:
+                self._apply_environment(snapshot)
+                self._reconcile_logs(snapshot)
+                self._mark_data("environment")
+            case MetricsSnapshot() as metrics:
+                self.main.query_one(MetricsPanel).show(metrics)
+                self._mark_data("metrics")
+            case AlarmsSnapshot() as alarms:
+                self._apply_alarms(alarms, now)
+                self._mark_data("alarms")
+            case TrailBatch() as batch:
+                pane = self.main.query_one(TrailPane)
+                pane.add_events(batch.events, now, exhausted=batch.exhausted)
+                if batch.older:
+                    pane.older_loaded()
+                    pane.redraw(now)
+                self._mark_data("trail")
+                self._refresh_header(now)
+            case unknown:
+                assert_never(unknown)
 
     def _apply_environment(self, snapshot: EnvironmentSnapshot) -> None:
         self.snapshot = snapshot

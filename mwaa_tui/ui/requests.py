@@ -21,6 +21,7 @@ from mwaa_tui.core.snapshots import (
     LogConfig,
     MetricSeries,
     TrailEvent,
+    Update,
 )
 from mwaa_tui.files import save_private
 from mwaa_tui.pollers.base import Poller
@@ -28,7 +29,6 @@ from mwaa_tui.pollers.logs import fetch_window
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.config import AppConfig
-from mwaa_tui.ui.messages import PollerUpdate
 from mwaa_tui.ui.oneoff import run_oneoff
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
@@ -72,8 +72,9 @@ class UserRequests(App[int]):
         """The main screen, whatever modal is on top of it."""
         return self.screen_stack[0]
 
-    def _emit(self, payload: object) -> None:
-        self.post_message(PollerUpdate(payload))
+    def emit(self, update: Update) -> None:
+        """Hand an update to the app (the app's own job)."""
+        raise NotImplementedError
 
     def _reconcile_logs(self, snapshot: EnvironmentSnapshot) -> None:
         """Start, stop or move the log pollers (the app's own job)."""
@@ -110,34 +111,36 @@ class UserRequests(App[int]):
             poller.set_range(message.seconds)
         self.main.query_one("#metrics").border_title = f"Metrics · {message.label}"
 
-    def on_alarms_pane_act(self, message: AlarmsPane.Act) -> None:
+    def on_alarms_pane_logs_requested(self, message: AlarmsPane.LogsRequested) -> None:
         alarm = message.alarm
-        if message.what == "logs":
-            moment = alarm.updated or self.clock()
-            self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
-        elif message.what == "history":
-            run_oneoff(
-                self,
-                partial(self._history, alarm.name),
-                "alarm history",
-                group="alarm-history",
-                exclusive=True,
-            )
-        elif message.what == "chart":
-            panel = self.main.query_one(MetricsPanel)
-            match = next(
-                (
-                    s
-                    for s in (panel.snapshot.series if panel.snapshot else ())
-                    if (s.namespace, s.metric) == (alarm.namespace, alarm.metric)
-                    and set(s.dimensions) == set(alarm.dimensions)
-                ),
-                None,
-            )
-            if match is None:
-                self.notify("no data for this alarm's metric in the metrics pane", markup=False)
-            else:
-                self._chart(match)
+        moment = alarm.updated or self.clock()
+        self.show_logs_around(moment, f"Logs around {alarm.name} → {alarm.state}")
+
+    def on_alarms_pane_history_requested(self, message: AlarmsPane.HistoryRequested) -> None:
+        run_oneoff(
+            self,
+            partial(self._history, message.alarm.name),
+            "alarm history",
+            group="alarm-history",
+            exclusive=True,
+        )
+
+    def on_alarms_pane_chart_requested(self, message: AlarmsPane.ChartRequested) -> None:
+        alarm = message.alarm
+        panel = self.main.query_one(MetricsPanel)
+        match = next(
+            (
+                s
+                for s in (panel.snapshot.series if panel.snapshot else ())
+                if (s.namespace, s.metric) == (alarm.namespace, alarm.metric)
+                and set(s.dimensions) == set(alarm.dimensions)
+            ),
+            None,
+        )
+        if match is None:
+            self.notify("no data for this alarm's metric in the metrics pane", markup=False)
+        else:
+            self._chart(match)
 
     async def _history(self, name: str) -> None:
         if self.gateway is None:
@@ -158,7 +161,7 @@ class UserRequests(App[int]):
             return
         run_oneoff(
             self,
-            partial(entry[0].load_older, self._emit),
+            partial(entry[0].load_older, self.emit),
             "older CloudTrail events",
             group="trail-older",
             exclusive=True,
@@ -214,45 +217,45 @@ class UserRequests(App[int]):
     def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
         self.push_screen(LineDetail(message.event, message.text))
 
-    def on_log_panes_requested(self, message: LogPanes.Requested) -> None:
-        if message.what == "since":
-            choices = [
-                f"{label}{'  (now)' if secs == self.since_seconds else ''}"
-                for label, secs in BACKFILLS
-            ]
-            self.push_screen(
-                ChoicePicker("Start the tail how far back? (reloads every view)", choices),
-                self._since_picked,
-            )
-            return
+    def on_log_panes_backfill_requested(self, message: LogPanes.BackfillRequested) -> None:
+        choices = [
+            f"{label}{'  (now)' if secs == self.since_seconds else ''}" for label, secs in BACKFILLS
+        ]
+        self.push_screen(
+            ChoicePicker("Start the tail how far back? (reloads every view)", choices),
+            self._since_picked,
+        )
+
+    def on_log_panes_tasks_requested(self, message: LogPanes.TasksRequested) -> None:
         if self.gateway is None or self.snapshot is None:
             self.notify("waiting for the environment", markup=False)
             return
-        if message.what == "tasks":
-            cfg = self.snapshot.log_config("Task")
-            if cfg is None or not cfg.enabled or not cfg.group_name:
-                self.notify("task logs are disabled in this environment", markup=False)
-                return
-            self.push_screen(
-                TaskBrowser(
-                    self.gateway,
-                    cfg.group_name,
-                    self.clock,
-                    redact=self.config.redact,
-                    follow_seconds=self.config.intervals.logs,
-                )
+        cfg = self.snapshot.log_config("Task")
+        if cfg is None or not cfg.enabled or not cfg.group_name:
+            self.notify("task logs are disabled in this environment", markup=False)
+            return
+        self.push_screen(
+            TaskBrowser(
+                self.gateway,
+                cfg.group_name,
+                self.clock,
+                redact=self.config.redact,
+                follow_seconds=self.config.intervals.logs,
             )
-        elif message.what == "insights":
-            configs = [
-                c
-                for c in self.snapshot.logging
-                if message.view == "All" or c.component == message.view
-            ]
-            self.push_screen(
-                InsightsSearch(
-                    self.gateway, configs, message.text, self.clock, redact=self.config.redact
-                )
+        )
+
+    def on_log_panes_insights_requested(self, message: LogPanes.InsightsRequested) -> None:
+        if self.gateway is None or self.snapshot is None:
+            self.notify("waiting for the environment", markup=False)
+            return
+        configs = [
+            c for c in self.snapshot.logging if message.view == "All" or c.component == message.view
+        ]
+        self.push_screen(
+            InsightsSearch(
+                self.gateway, configs, message.text, self.clock, redact=self.config.redact
             )
+        )
 
     def _since_picked(self, choice: str | None) -> None:
         if not choice:

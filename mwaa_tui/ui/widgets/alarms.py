@@ -87,39 +87,65 @@ class AlarmsPane(Vertical):
     BINDINGS = [
         Binding(
             "h",
-            "act('history')",
+            "history",
             "History",
             id="alarms.history",
             tooltip="The highlighted alarm's state changes (DescribeAlarmHistory)",
         ),
         Binding(
             "g",
-            "act('chart')",
+            "chart",
             "Chart",
             id="alarms.chart",
             tooltip="The alarm's metric as a large chart with its threshold",
         ),
         Binding(
             "l",
-            "act('logs')",
+            "logs",
             "Logs then",
             id="alarms.logs",
             tooltip="Every component's logs around the alarm's last state change",
         ),
     ]
 
-    class Act(Message):
-        """The user asked for something about one alarm."""
+    class HistoryRequested(Message):
+        """Show this alarm's state changes."""
 
-        def __init__(self, what: str, alarm: Alarm) -> None:
+        def __init__(self, alarm: Alarm) -> None:
             super().__init__()
-            self.what = what
             self.alarm = alarm
 
-    def action_act(self, what: str) -> None:
+    class ChartRequested(Message):
+        """Chart this alarm's metric with its threshold."""
+
+        def __init__(self, alarm: Alarm) -> None:
+            super().__init__()
+            self.alarm = alarm
+
+    class LogsRequested(Message):
+        """Show every component's logs around this alarm's last change."""
+
+        def __init__(self, alarm: Alarm) -> None:
+            super().__init__()
+            self.alarm = alarm
+
+    def highlighted(self) -> Alarm | None:
         table = self.query_one(AlarmTable)
         if table.alarms and table.cursor_row < len(table.alarms):
-            self.post_message(self.Act(what, table.alarms[table.cursor_row]))
+            return table.alarms[table.cursor_row]
+        return None
+
+    def action_history(self) -> None:
+        if (alarm := self.highlighted()) is not None:
+            self.post_message(self.HistoryRequested(alarm))
+
+    def action_chart(self) -> None:
+        if (alarm := self.highlighted()) is not None:
+            self.post_message(self.ChartRequested(alarm))
+
+    def action_logs(self) -> None:
+        if (alarm := self.highlighted()) is not None:
+            self.post_message(self.LogsRequested(alarm))
 
     def compose(self) -> ComposeResult:
         yield AlarmTable(id="alarm-table")

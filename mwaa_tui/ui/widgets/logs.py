@@ -317,14 +317,19 @@ class LogPanes(Vertical):
             self.view = view
             self.text = text
 
-    class Requested(Message):
-        """Something the panes cannot do alone: `tasks`, `insights` or `since`."""
+    class TasksRequested(Message):
+        """Open the task-log browser."""
 
-        def __init__(self, what: str, view: str, text: str = "") -> None:
+    class InsightsRequested(Message):
+        """Search further back than the buffer, in one view's groups."""
+
+        def __init__(self, view: str, text: str) -> None:
             super().__init__()
-            self.what = what
             self.view = view
             self.text = text
+
+    class BackfillRequested(Message):
+        """Choose how far back the tail starts."""
 
     def __init__(self, capacity: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -485,7 +490,7 @@ class LogPanes(Vertical):
         self._ask("find", self.search_text, "find: text, or re:PATTERN; Enter finds, Esc cancels")
 
     def action_insights(self) -> None:
-        self.post_message(self.Requested("insights", self.current, self.search_text))
+        self.post_message(self.InsightsRequested(self.current, self.search_text))
 
     def action_find_next(self, forward: bool) -> None:
         if not self.search_text:
@@ -520,10 +525,10 @@ class LogPanes(Vertical):
         self.apply_filter(LogFilter())
 
     def action_tasks(self) -> None:
-        self.post_message(self.Requested("tasks", self.current))
+        self.post_message(self.TasksRequested())
 
     def action_since(self) -> None:
-        self.post_message(self.Requested("since", self.current))
+        self.post_message(self.BackfillRequested())
 
     def action_save(self) -> None:
         view = self.query_one(f"#log-{self.current}", ComponentLog)
