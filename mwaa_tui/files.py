@@ -5,9 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_EPOCH_SECONDS = re.compile(r"-(\d{10})$")
+"""A name's trailing epoch seconds, as callers used to stamp it."""
+
+
+def utc_stamp(epoch: float) -> str:
+    """`20261201T203012Z`: a moment as a file name shows it, readable and in time order."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def default_directory() -> Path:
@@ -16,9 +24,12 @@ def default_directory() -> Path:
     return Path(base) / "mwaa-tui"
 
 
-def save_private(directory: Path, name: str, text: str) -> Path:
+def save_private(directory: Path, name: str, text: str, *, when: float | None = None) -> Path:
     """Write `text` to a new file in `directory` with mode 0600 and return its path.
 
+    With `when` (epoch seconds) the name gets its UTC time before the extension:
+    `logs-demo-All.log` becomes `logs-demo-All-20261201T203012Z.log`; a name that ends in
+    epoch seconds (`logs-demo-All-1796157012.log`) gets the same form in their place.
     The directory is created 0700 if missing. An existing file is never replaced:
     the name gets a numeric suffix instead. A failed write (a full disk) leaves no
     truncated file behind, and every OSError names the path it failed on.
@@ -27,6 +38,9 @@ def save_private(directory: Path, name: str, text: str) -> Path:
     stem, dot, suffix = _UNSAFE.sub("_", name).strip("._").rpartition(".")
     if not dot:
         stem, suffix = suffix, ""
+    stem = _EPOCH_SECONDS.sub(lambda m: "-" + utc_stamp(int(m.group(1))), stem)
+    if when is not None:
+        stem = f"{stem}-{utc_stamp(when)}"
     ext = f".{suffix}" if suffix else ""
     for n in range(1000):
         candidate = directory / (f"{stem}{ext}" if n == 0 else f"{stem}-{n}{ext}")

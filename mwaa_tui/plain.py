@@ -48,6 +48,8 @@ class PlainOptions:
 
 
 def format_line(event: LogEvent, fields: Sequence[str]) -> str:
+    """The event as text: the fields, then the message. Every line of a multi-line message
+    (a traceback) starts with the same fields, so grep keeps its time and component."""
     parts = []
     for name in fields:
         if name == "time":
@@ -56,8 +58,10 @@ def format_line(event: LogEvent, fields: Sequence[str]) -> str:
             parts.append(f"{event.component:<13}")
         elif name == "stream":
             parts.append(event.stream)
-    parts.append(event.message)
-    return " ".join(parts)
+    if not parts:
+        return event.message
+    prefix = " ".join(parts)
+    return "\n".join(f"{prefix} {line}" for line in event.message.rstrip("\n").split("\n"))
 
 
 def format_json(event: LogEvent) -> str:
