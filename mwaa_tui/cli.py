@@ -768,7 +768,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
     if args.state == "DELETED":
         print(f"environment '{args.env}' deleted: GetEnvironment answers ResourceNotFoundException")
     print("point a client at it:")
-    for key, value in sandbox.client_env().items():
+    exports = sandbox.client_env()
+    # boto3 and the AWS CLI v1 read only AWS_DEFAULT_REGION; mwaa-tui and the CLI v2 both.
+    exports.setdefault("AWS_DEFAULT_REGION", exports["AWS_REGION"])
+    for key, value in exports.items():
         print(f"  export {key}={value}")
     print(f"  {PROG} --env {args.env}")
     print(
