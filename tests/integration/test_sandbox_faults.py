@@ -162,7 +162,8 @@ async def test_an_outage_refuses_cuts_open_connections_and_comes_back_on_the_sam
 
 def test_scheduled_outages_repeat_until_reset(sandbox: Sandbox) -> None:
     port = port_of(sandbox)
-    sandbox.schedule_outages(0.2, after=0.1, every=0.5)
+    # Wide gaps between outages: a loaded machine must still fit a call into one.
+    sandbox.schedule_outages(0.2, after=0.1, every=2.0)
     for n in (1, 2):
         wait_for(lambda: sandbox.down, what=f"outage {n}")
         assert refused(port)
