@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from mwaa_tui.core.levels import at_least
+from mwaa_tui.core.jsonlog import parse_line
+from mwaa_tui.core.levels import at_least, normalise, parse_level
 from mwaa_tui.core.snapshots import LogEvent, LogRow
 
 THRESHOLDS: tuple[str | None, ...] = (None, "WARNING", "ERROR")
@@ -41,6 +42,41 @@ def compile_matcher(text: str) -> tuple[Callable[[str], bool] | None, str]:
         return (lambda s: pattern.search(s) is not None), ""
     needle = text.lower()
     return (lambda s: needle in s.lower()), ""
+
+
+_FIELD_FILTER = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s/].*)$")
+
+
+def compile_field_matcher(text: str) -> tuple[Callable[[str], bool] | None, str] | None:
+    """`level:error` or `logger:airflow.task`: a predicate on one field of Airflow 3's JSON
+    lines, and an error message; None when `text` is no field filter (`re:...`, or text
+    with no `field:` in front), for `compile_matcher`.
+
+    `level` compares the line's level (JSON or text lines); other fields match a
+    case-insensitive substring of the field's value. A line without the field (a text line,
+    or `s3://bucket` typed as a search) falls back to a substring of the whole filter."""
+    m = _FIELD_FILTER.match(text)
+    if m is None or m["field"] == "re":
+        return None
+    name, value = m["field"], m["value"].lower()
+    whole = text.lower()
+    if name.lower() == "level":
+        wanted = normalise(value)
+        if wanted is None:
+            return None, f"unknown level {value!r}: use debug, info, warning, error or critical"
+
+        def level_is(message: str) -> bool:
+            line = parse_line(message)
+            return (line.level if line else parse_level(message)) == wanted
+
+        return level_is, ""
+
+    def field_has(message: str) -> bool:
+        line = parse_line(message)
+        found = line.field(name) if line else None
+        return value in found.lower() if found is not None else whole in message.lower()
+
+    return field_has, ""
 
 
 def shown(event: LogEvent, flt: LogFilter, matcher: Callable[[str], bool] | None) -> bool:

@@ -323,6 +323,148 @@ class CallSummary:
     """None until a few minutes of calls allow an estimate."""
 
 
+@dataclass(frozen=True, slots=True)
+class DagRunRow:
+    """One DAG run from Airflow's REST API."""
+
+    dag_id: str
+    run_id: str
+    state: str
+    start: float | None = None
+    end: float | None = None
+    duration: float | None = None
+    """Seconds (given by API v2, computed from start and end for v1)."""
+    logical_date: float | None = None
+    """`logical_date` (v2) or `execution_date` (v1); None for runs without one."""
+    run_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInstanceRow:
+    """One task instance from Airflow's REST API, with its attempt's log stream."""
+
+    dag_id: str
+    task_id: str
+    run_id: str
+    state: str
+    try_number: int
+    map_index: int = -1
+    operator: str = ""
+    start: float | None = None
+    end: float | None = None
+    duration: float | None = None
+    stream: str = ""
+    """The Task-group stream of attempt `try_number` ("" when it never ran)."""
+
+    @property
+    def dimmed(self) -> bool:
+        """upstream_failed: it never ran, another task failed."""
+        return self.state == "upstream_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportErrorRow:
+    """A DAG file that does not import."""
+
+    filename: str
+    last_line: str
+    """The stack trace's last non-blank line: usually the exception."""
+    stack_trace: str
+    """The whole trace, sanitised (newlines kept) and redacted."""
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolRow:
+    name: str
+    slots: int
+    """-1 for unlimited."""
+    running: int = 0
+    queued: int = 0
+    open: int = 0
+    occupied: int = 0
+    scheduled: int = 0
+    deferred: int = 0
+
+    @property
+    def saturated(self) -> bool:
+        """Tasks wait for a slot and none is open."""
+        return self.queued > 0 and self.open <= 0 and self.slots != -1
+
+    @property
+    def used_share(self) -> float:
+        """Running plus queued over slots (above 1 when tasks wait), for a small bar."""
+        if self.slots <= 0:
+            return 0.0
+        return (self.running + self.queued) / self.slots
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentHealth:
+    """One Airflow component from the health endpoint."""
+
+    component: str
+    """metadatabase, scheduler, triggerer or dag_processor."""
+    status: str
+    """healthy, unhealthy, or "" when Airflow does not say (no standalone DAG processor)."""
+    heartbeat: float | None = None
+    """Epoch seconds of its latest heartbeat (the metadatabase has none)."""
+
+    @property
+    def healthy(self) -> bool:
+        return self.status == "healthy"
+
+    def age(self, now: float) -> float | None:
+        """Seconds since the latest heartbeat, at `now`."""
+        return None if self.heartbeat is None else max(0.0, now - self.heartbeat)
+
+
+@dataclass(frozen=True, slots=True)
+class AirflowProblem:
+    """Why one part of Airflow's view is missing or old, in plain words."""
+
+    section: str
+    """Which list ("failed runs", "pools", ...), or "" for the whole view."""
+    message: str
+    status: int | None = None
+    """Airflow's HTTP status (RestApiStatusCode) when Airflow itself answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class AirflowSnapshot:
+    """Airflow's own view of the environment, through InvokeRestApi.
+
+    A list whose request failed keeps the previous poll's rows, and `problems` says why."""
+
+    airflow_version: str
+    api: str = ""
+    """`v1` (Airflow 2) or `v2` (Airflow 3); "" when InvokeRestApi is not available."""
+    available: bool = True
+    note: str = ""
+    """Why there is nothing to show (a version below 2.4.3), for the pane."""
+    fetched_at: float = 0.0
+    failed_runs: tuple[DagRunRow, ...] = ()
+    """Failed runs of the last 24 h, newest first."""
+    active_runs: tuple[DagRunRow, ...] = ()
+    """Running, then queued runs."""
+    running_count: int = 0
+    queued_count: int = 0
+    failed_tasks: tuple[TaskInstanceRow, ...] = ()
+    """failed, up_for_retry and upstream_failed instances of the last 24 h, newest first."""
+    import_errors: tuple[ImportErrorRow, ...] = ()
+    pools: tuple[PoolRow, ...] = ()
+    health: tuple[ComponentHealth, ...] = ()
+    problems: tuple[AirflowProblem, ...] = ()
+    requests: int = 0
+    """InvokeRestApi requests this poll sent."""
+    truncated: tuple[str, ...] = ()
+    """Lists cut short by the page cap or the request budget."""
+
+    @property
+    def unhealthy(self) -> tuple[ComponentHealth, ...]:
+        return tuple(c for c in self.health if c.status == "unhealthy")
+
+
 # fmt: off
 Update: TypeAlias = (
     EnvironmentSnapshot

@@ -2,7 +2,7 @@
 
 MWAA writes one stream per task attempt in the Task group, named by Airflow's
 `log_filename_template` with colons turned into underscores:
-- Airflow 2.3 and later: `dag_id=D/run_id=R/task_id=T/[map_index=M/]attempt=N.log`;
+- Airflow 2.3 and later, and Airflow 3: `dag_id=D/run_id=R/task_id=T/[map_index=M/]attempt=N.log`;
 - Airflow 2.2 and earlier: `D/T/EXECUTION_DATE/N.log`.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 _MODERN = re.compile(
     r"^dag_id=(?P<dag>[^/]+)/run_id=(?P<run>[^/]+)/task_id=(?P<task>[^/]+)/"
@@ -41,6 +42,38 @@ class TaskAttempt:
     @property
     def task_label(self) -> str:
         return self.task_id if self.map_index is None else f"{self.task_id} [{self.map_index}]"
+
+
+def task_log_stream(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    try_number: int,
+    map_index: int = -1,
+    *,
+    airflow_version: str = "",
+    logical_date: float | None = None,
+) -> str:
+    """The Task-group stream of one attempt, as Airflow's CloudWatch handler names it: its
+    `log_filename_template` with every `:` written as `_` (stream names cannot hold `:`).
+
+    Airflow 2.3 and later, and Airflow 3, share one layout, with `map_index=M/` for a mapped
+    instance; 2.2 and earlier used the logical date. "" when the attempt never ran (try 0,
+    e.g. upstream_failed) or the old layout lacks its date."""
+    if try_number < 1:
+        return ""
+    if _LEGACY_VERSION.match(airflow_version):
+        if logical_date is None:
+            return ""
+        ts = datetime.fromtimestamp(logical_date, UTC).isoformat()
+        return f"{dag_id}/{task_id}/{ts}/{try_number}.log".replace(":", "_")
+    mapped = f"map_index={map_index}/" if map_index >= 0 else ""
+    name = f"dag_id={dag_id}/run_id={run_id}/task_id={task_id}/{mapped}attempt={try_number}.log"
+    return name.replace(":", "_")
+
+
+_LEGACY_VERSION = re.compile(r"^\s*v?(?:1\.|2\.[0-2](?:\.|$))")
+"""Airflow versions whose task logs used `D/T/EXECUTION_DATE/N.log`."""
 
 
 def parse_stream(name: str) -> TaskAttempt | None:
