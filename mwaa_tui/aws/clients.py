@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 from mwaa_tui import __version__
 from mwaa_tui.aws.ratelimit import RateLimiter
+from mwaa_tui.core.airflow import REST_API_ERRORS, rest_api_refusal
 from mwaa_tui.core.backoff import (
     NETWORK_ATTEMPTS,
     THROTTLE_BUDGET,
@@ -41,7 +42,7 @@ from mwaa_tui.core.snapshots import CallRecord, ErrorInfo, ErrorKind, OperationP
 from mwaa_tui.debuglog import SCRUBBER
 
 READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
-    "mwaa": frozenset({"GetEnvironment", "ListEnvironments"}),
+    "mwaa": frozenset({"GetEnvironment", "ListEnvironments", "InvokeRestApi"}),
     "logs": frozenset(
         {
             "FilterLogEvents",
@@ -60,6 +61,12 @@ READ_ONLY_OPERATIONS: Mapping[str, frozenset[str]] = {
     "cloudtrail": frozenset({"LookupEvents"}),
 }
 """Every AWS operation mwaa-tui may send. Anything else is refused before it is sent."""
+
+PARAMETER_RULES: Mapping[tuple[str, str], Callable[[Mapping[str, Any]], str | None]] = {
+    # IAM rates InvokeRestApi as Write: only GETs of a short list of read endpoints.
+    ("mwaa", "InvokeRestApi"): rest_api_refusal,
+}
+"""Operations allowed only with some parameters: the rule says why a request is refused."""
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +95,22 @@ class ConfigError(Exception):
 class AwsError(Exception):
     """A failed AWS call, classified."""
 
-    def __init__(self, info: ErrorInfo, code: str = "", *, transient: bool = False) -> None:
+    def __init__(
+        self,
+        info: ErrorInfo,
+        code: str = "",
+        *,
+        transient: bool = False,
+        fields: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(info.describe())
         self.info = info
         self.code = code
         self.transient = transient
         """A server-side failure (5xx) worth retrying at once."""
+        self.fields: dict[str, Any] = dict(fields or {})
+        """The error's modelled members (InvokeRestApi's RestApiStatusCode and
+        RestApiResponse); untrusted, like every AWS string."""
 
     @property
     def kind(self) -> ErrorKind:
@@ -335,6 +352,7 @@ class AwsGateway:
         op = operation_name(operation)
         if op not in READ_ONLY_OPERATIONS.get(service, frozenset()):
             raise ForbiddenOperation(f"{iam_action(service, op)} is not a read-only operation")
+        _check_parameters(service, op, params)
         throttled = network = 0
         waited = 0.0
         refreshed = False
@@ -400,8 +418,17 @@ class AwsGateway:
             if kind is ErrorKind.THROTTLED:
                 self.limiter.throttled(op)
             message = sanitize(err.get("Message") or code or f"HTTP {status}")
+            fields = {
+                k: v for k, v in exc.response.items() if k not in ("Error", "ResponseMetadata")
+            }
+            if code in REST_API_ERRORS:
+                # Airflow's own answer comes back as HTTP 400 whatever it was: its status
+                # is a member of the error.
+                status = fields.get("RestApiStatusCode", status)
             transient = kind is ErrorKind.OTHER and is_transient(code, status)
-            raise AwsError(ErrorInfo(kind, message, action), code, transient=transient) from None
+            raise AwsError(
+                ErrorInfo(kind, message, action), code, transient=transient, fields=fields
+            ) from None
         except (NoCredentialsError, CredentialRetrievalError, TokenRetrievalError) as exc:
             raise AwsError(ErrorInfo(ErrorKind.EXPIRED, sanitize(exc), action)) from None
         except (TimeoutError, ConnectionError, HTTPClientError, OSError) as exc:
@@ -464,9 +491,17 @@ def _network_detail(exc: BaseException) -> str:
     return sanitize(type(exc).__name__)
 
 
-def _refuse_unlisted(model: Any, **_: Any) -> None:
+def _check_parameters(service: str, op: str, params: Mapping[str, Any]) -> None:
+    rule = PARAMETER_RULES.get((service, op))
+    why = rule(params) if rule is not None else None
+    if why:
+        raise ForbiddenOperation(f"{iam_action(service, op)} refused: {why}")
+
+
+def _refuse_unlisted(model: Any, params: Mapping[str, Any] | None = None, **_: Any) -> None:
     """botocore hook: the single gate that keeps the monitor read-only."""
     service = model.service_model.service_name
     allowed = {"airflow": "mwaa", "monitoring": "cloudwatch"}.get(service, service)
     if model.name not in READ_ONLY_OPERATIONS.get(allowed, frozenset()):
         raise ForbiddenOperation(f"{iam_action(allowed, model.name)} is not a read-only operation")
+    _check_parameters(allowed, model.name, params or {})
