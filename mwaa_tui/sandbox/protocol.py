@@ -63,6 +63,8 @@ def identify(environ: dict[str, Any], body: bytes) -> Call:
 
 def mwaa_operation(method: str, path: str) -> str:
     parts = [p for p in path.split("/") if p]
+    if parts[:1] == ["restapi"] and method == "POST":
+        return "InvokeRestApi"
     if parts[:1] == ["environments"]:
         if method == "GET":
             return "GetEnvironment" if len(parts) == 2 else "ListEnvironments"

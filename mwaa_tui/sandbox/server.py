@@ -148,9 +148,14 @@ class Sandbox:
         self.composites: dict[str, CompositeAlarm] = {}
         self.insights = Insights(lambda: self.clock())
         """Logs Insights queries; `insights.duration` is how long each one runs."""
+        from mwaa_tui.sandbox.airflow_api import AirflowApi  # it follows the story: a cycle
+
+        self.airflow = AirflowApi(self)
+        """InvokeRestApi: Airflow's REST API, its state and its faults."""
         self._handlers: dict[tuple[str, str], Callable[[Call], Reply]] = {
             ("airflow", "ListEnvironments"): self._list_environments,
             ("airflow", "GetEnvironment"): self._get_environment,
+            ("airflow", "InvokeRestApi"): self.airflow.handle,
             ("cloudtrail", "LookupEvents"): self._lookup_events,
             ("monitoring", "DescribeAlarmHistory"): self._describe_alarm_history,
             ("monitoring", "GetMetricData"): self._get_metric_data,
@@ -323,6 +328,7 @@ class Sandbox:
             self.composites.clear()
             self.evaluator.clear()
             self.insights = Insights(lambda: self.clock())
+            self.airflow.clear()
         self.faults.clear()
         with self._count_lock:
             self.requests.clear()

@@ -23,7 +23,9 @@ from typing import Any
 from moto.cloudwatch.models import MetricAggregatedDatum
 from moto.logs.models import LogStream
 
+from mwaa_tui.core.airflow import is_airflow3
 from mwaa_tui.sandbox import airflow_text as text
+from mwaa_tui.sandbox.airflow_api import structlog_line
 from mwaa_tui.sandbox.evaluator import naive_utc
 from mwaa_tui.sandbox.server import Sandbox
 from mwaa_tui.sandbox.stores import REQUIREMENTS_VERSION
@@ -111,9 +113,15 @@ class Simulator(TrailStory):
         seed: int = 7,
         story_offset: float = 90.0,
         lifecycle: bool = True,
+        airflow_version: str | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.env = environment
+        self.airflow_version = airflow_version
+        """The environment's AirflowVersion (None: the store's default). On 3.x the task
+        logs are JSON lines and InvokeRestApi answers with API v2 shapes."""
+        self.airflow = sandbox.airflow.state(environment, seed)
+        """What InvokeRestApi shows: runs and task instances follow the attempts here."""
         self.rng = random.Random(seed)
         self.lifecycle = lifecycle
         """Whether the failed update plays; off, the environment keeps the status it is given."""
@@ -149,6 +157,8 @@ class Simulator(TrailStory):
         self._live_from = self.origin
         self._boot = int(now) - 86400
         self.sandbox.create_environment(self.env, created_at=now - 86400 * 40)
+        if self.airflow_version:
+            self.sandbox.mwaa.environments[self.env].airflow_version = self.airflow_version
         self.sandbox.mwaa.environments[self.env].last_update = {
             "Status": "SUCCESS",
             "CreatedAt": now - 86400 * 2,
@@ -488,7 +498,7 @@ class Simulator(TrailStory):
                 "Task",
                 a.stream,
                 t,
-                text.line(t, "taskinstance.py:2612", level, message),
+                self._task_line(t, level, message, a.task),
             )
             if not a.lines:
                 self._finish_attempt(a, t)
@@ -653,6 +663,7 @@ class Simulator(TrailStory):
             t = self.t
             with self.sandbox.lock:
                 self._tick_logs(t)
+                self.airflow.observe(self.attempts, t, self.phase(t))
                 self._tick_metrics(t)
                 self._tick_lifecycle(t)
             self._tick_trail(t)
@@ -696,3 +707,9 @@ class Simulator(TrailStory):
             target=self.run, args=(stop, self.sandbox.clock), name="sandbox-simulator", daemon=True
         ).start()
         return stop
+
+    def _task_line(self, t: float, level: str, message: str, task: str) -> str:
+        """A task log line: Airflow 3 writes JSON (structlog), Airflow 2 text."""
+        if is_airflow3(self.airflow_version or ""):
+            return structlog_line(t, level, message, task)
+        return text.line(t, "taskinstance.py:2612", level, message)
