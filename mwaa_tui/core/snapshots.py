@@ -473,6 +473,7 @@ Update: TypeAlias = (
     | AlarmsSnapshot
     | TrailBatch
     | HealthUpdate
+    | AirflowSnapshot
 )
 # fmt: on
 """Everything a poller emits, one kind a line. A new kind is defined above and added here;
