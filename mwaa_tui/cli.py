@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from mwaa_tui import __version__
 from mwaa_tui.aws.clients import ENDPOINT_ENV, AwsError, AwsGateway, AwsSettings, ConfigError
+from mwaa_tui.core.airflow import airflow_version
 from mwaa_tui.core.environment import EnvironmentWithoutName, parse_environment
 from mwaa_tui.core.format import parse_duration
 from mwaa_tui.core.sanitize import sanitize
@@ -205,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a local sandbox with a simulated environment and monitor it",
     )
     p.add_argument("--seed", type=int, default=7, help="the demo simulation's seed (default: 7)")
+    p.add_argument(
+        "--airflow-version",
+        type=airflow_version,
+        metavar="X.Y.Z",
+        help="the demo environment's Airflow version (default: 2.10.3); 3.x writes JSON task "
+        "logs and answers the Airflow REST API with v2 shapes",
+    )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return p
 
@@ -273,6 +281,7 @@ def build_logs_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-redact", action="store_true", help="print secrets as they are")
     p.add_argument("--demo", action="store_true", help="read the demo sandbox's environment")
     p.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
+    p.add_argument("--airflow-version", type=airflow_version, help=argparse.SUPPRESS)
     return p
 
 
@@ -303,6 +312,13 @@ a custom endpoint. The banner prints every variable to export.
     )
     p.add_argument("--env", default="demo", help="simulated environment name (default: demo)")
     p.add_argument("--seed", type=int, default=7, help="simulation seed (default: 7)")
+    p.add_argument(
+        "--airflow-version",
+        type=airflow_version,
+        metavar="X.Y.Z",
+        help="the environment's Airflow version (default: 2.10.3); 3.x: JSON task logs, "
+        "REST API v2 (/monitor/health)",
+    )
     p.add_argument("--region", default="eu-west-1", help="region (default: eu-west-1)")
     p.add_argument(
         "--throttle",
@@ -419,7 +435,12 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[AwsSettings, str | None,
 
     sandbox = sandbox_mod.Sandbox().start()
     try:
-        sim = simulator_mod.Simulator(sandbox, environment=args.env or "demo", seed=args.seed)
+        sim = simulator_mod.Simulator(
+            sandbox,
+            environment=args.env or "demo",
+            seed=args.seed,
+            airflow_version=args.airflow_version,
+        )
         sim.setup(time.time())
         stop_simulation = sim.start_thread()
         try:
@@ -755,7 +776,11 @@ def run_sandbox(args: argparse.Namespace) -> int:
     sandbox.faults = faults
     # With --state the environment keeps it: the story's failed update does not play.
     sim = simulator_mod.Simulator(
-        sandbox, environment=args.env, seed=args.seed, lifecycle=args.state is None
+        sandbox,
+        environment=args.env,
+        seed=args.seed,
+        lifecycle=args.state is None,
+        airflow_version=args.airflow_version,
     )
     sim.setup(time.time())
     if args.state:
