@@ -20,7 +20,8 @@ python -m bench._feeder --rate 0 --simulate --throttle 0.9 --seed 1 --report /tm
 - `--simulate` runs the demo simulation (metrics, alarms, CloudTrail, its own logs) too;
 - `--report FILE` writes, on exit, each line's put time (and whether it was stamped late),
   the requests the sandbox received (sampled every second, per operation), its answers by
-  status, when each operation was first answered 200, and the faults it injected, as JSON.
+  status, when each operation was first asked for and first answered 200, and the faults
+  it injected, as JSON.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class AnsweredSandbox(Sandbox):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.answers: Counter[str] = Counter()
+        self.first_sent: dict[str, float] = {}
         self.first_ok: dict[str, float] = {}
 
     def __call__(
@@ -65,6 +67,7 @@ class AnsweredSandbox(Sandbox):
     ) -> Iterable[bytes]:
         call = identify(environ, b"")  # the headers name the operation
         op = f"{call.service}:{call.operation}"
+        self.first_sent.setdefault(op, time.time())
 
         def counted(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             code = status.split(" ", 1)[0]
@@ -143,6 +146,7 @@ def main() -> None:
                 requests=_requests(sandbox),
                 injected=dict(sandbox.faults.injected),
                 answers=dict(sandbox.answers),
+                first_sent=sandbox.first_sent,
                 first_ok=sandbox.first_ok,
             )
             with open(args.report, "w", encoding="utf-8") as fh:

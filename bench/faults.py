@@ -5,8 +5,9 @@ python -m bench.faults --seconds 20 --seeds 2   # a quicker look
 python -m bench.faults --awslogs /tmp/awslogs-venv/bin/awslogs   # awslogs as the reference
 
 The sandbox throttles that share of calls to every service (mwaa, logs, cloudwatch,
-cloudtrail) with its own fault injection, seeded. Each run has its own sandbox, in its
-own process (`bench._feeder`), and the client in another.
+cloudtrail) with its own fault injection, seeded: a seed fixes the sequence of decisions,
+though not which request meets each, as the requests' order varies from run to run. Each
+run has its own sandbox, in its own process (`bench._feeder`), and the client in another.
 
 - plain `mwaa-tui logs --follow --json -c Worker`: `--seconds` of `--rate` numbered lines
   a second into the Worker group, `--late` of them stamped 2-8 s in the past. Reported:
@@ -391,6 +392,7 @@ class TuiRun:
     exit_code: int | None = None
     panes: dict[str, float] = field(default_factory=dict)
     """Per-pane marks (`data:<pane>`), if the app writes them."""
+    first_sent: dict[str, float] = field(default_factory=dict)
     first_ok: dict[str, float] = field(default_factory=dict)
     answers: dict[str, int] = field(default_factory=dict)
     injected: dict[str, int] = field(default_factory=dict)
@@ -401,30 +403,42 @@ class TuiRun:
         data = f"{self.all_data:.1f} s" if self.all_data is not None else "never"
         paint = f"{self.first_paint:.1f} s" if self.first_paint is not None else "never"
         firsts = ", ".join(
-            f"{op.split(':', 1)[1]} {t:.1f}"
+            f"{op.split(':', 1)[1]} {self.first_sent.get(op, math.nan):.1f}→{t:.1f}"
             for op, t in sorted(self.first_ok.items(), key=lambda kv: kv[1])
         )
-        never = Counter[str]()
+        never: Counter[tuple[str, str]] = Counter()
         for key, n in self.answers.items():
             op, code = key.rsplit(" ", 1)
             if op not in self.first_ok:
-                never[f"{op.split(':', 1)[1]} {code}"] += n
+                never[(op, code)] += n
+        unanswered = ", ".join(
+            f"{op.split(':', 1)[1]} {code} x{n}"
+            f" (first sent at {self.first_sent.get(op, math.nan):.1f} s)"
+            for (op, code), n in sorted(never.items())
+        )
         out = (
             f"  TUI      {self.share:>4.0%} seed {self.seed}: first paint {paint}, all_data {data};"
             f" status line: {self.count_shown or 'no throttled count'},"
             f" {self.pace_shown or 'no pace warning'}; {self.requests} requests,"
-            f" {self.injected.get('throttle', 0)} throttled; first 200 per operation (s): {firsts}"
+            f" {self.injected.get('throttle', 0)} throttled; per operation, first sent→first 200"
+            f" (s): {firsts}"
         )
         if self.panes:
             out += "; panes: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(self.panes.items()))
-        if never:
-            out += "; never answered 200: " + ", ".join(
-                f"{k} x{n}" for k, n in sorted(never.items())
-            )
+        if unanswered:
+            out += f"; never answered 200: {unanswered}"
         if self.exit_code is not None:
             out += f"; EXITED {self.exit_code}"
         if self.error:
             out += f"; {self.error}"
+        by_op: dict[str, list[str]] = {}
+        for key, n in sorted(self.answers.items()):
+            op, code = key.rsplit(" ", 1)
+            by_op.setdefault(op.split(":", 1)[1], []).append(f"{code} x{n}")
+        if by_op:
+            out += "\n           answers: " + "; ".join(
+                f"{op} {' '.join(codes)}" for op, codes in by_op.items()
+            )
         return out
 
 
@@ -461,6 +475,7 @@ def tui_run(share: float, seed: int, *, timeout: float, watch: float) -> TuiRun:
         with contextlib.suppress(Exception):
             app.quit()
         report = feeder.stop()
+    run.first_sent = {op: t - app.started for op, t in report.get("first_sent", {}).items()}
     run.first_ok = {op: t - app.started for op, t in report.get("first_ok", {}).items()}
     run.answers = report.get("answers", {})
     run.injected = report.get("injected", {})
@@ -538,8 +553,9 @@ def run_plain(args: argparse.Namespace, shares: list[float], seeds: list[int]) -
         # Its reference is the unthrottled feed; the other shares show how it copes.
         jobs = [("awslogs", s, seeds[0]) for s in shares] + jobs
     else:
+        why = "not run (--no-awslogs)" if args.no_awslogs else "not found"
         print(
-            "  awslogs not found (--awslogs PATH; e.g. python -m venv /tmp/awslogs-venv &&"
+            f"  awslogs {why} (--awslogs PATH; e.g. python -m venv /tmp/awslogs-venv &&"
             f" /tmp/awslogs-venv/bin/pip install awslogs): the {AWSLOGS_MEASURED:.0f}"
             " requests a minute it made when measured earlier is the reference"
         )
@@ -638,7 +654,7 @@ def run_tui(args: argparse.Namespace, shares: list[float], seeds: list[int]) -> 
     if not any(r.panes for r in runs):
         print(
             "  per pane: the app marks only first_paint and all_data; each run's line above lists"
-            " when the sandbox first answered each operation 200, as a stand-in"
+            " when the sandbox first saw and first answered 200 each operation, as a stand-in"
         )
 
 
