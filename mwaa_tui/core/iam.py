@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mwaa_tui.core.airflow import viewer_role_arn
+
 LOG_GROUP_ACTIONS = frozenset(
     {
         "logs:FilterLogEvents",
@@ -40,6 +42,9 @@ def resources(action: str, environment: str, environment_arn: str = "") -> str |
         group = f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
         # Some log actions are authorised against the group, others against its streams.
         return [group, f"{group}:*"]
+    if action == "airflow:InvokeRestApi":
+        # Granted on the Viewer role only: read-only on the Airflow side too.
+        return viewer_role_arn(environment_arn, environment or "*")
     if action in ENVIRONMENT_ACTIONS:
         if environment_arn.startswith("arn:"):
             return environment_arn

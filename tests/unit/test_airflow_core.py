@@ -390,3 +390,11 @@ def test_request_budget_is_a_sliding_minute() -> None:
     assert not budget.take() and budget.used() == 3
     now[0] = 60.1
     assert budget.take() and budget.used() == 1
+
+
+def test_the_policy_for_a_denied_rest_call_grants_the_viewer_role_only() -> None:
+    from mwaa_tui.core.iam import policy_statement
+
+    arn = "arn:aws:airflow:eu-west-1:123456789012:environment/prod"
+    statement = policy_statement("airflow:InvokeRestApi", "prod", arn)
+    assert statement["Resource"] == "arn:aws:airflow:eu-west-1:123456789012:role/prod/Viewer"

@@ -124,7 +124,11 @@ def test_every_allowed_operation_has_a_statement_that_parses() -> None:
             resources = parsed["Resource"]
             assert resources == "*" or all(
                 r.startswith(
-                    ("arn:aws:logs:eu-west-1:123456789012:log-group:airflow-demo-", ENV_ARN)
+                    (
+                        "arn:aws:logs:eu-west-1:123456789012:log-group:airflow-demo-",
+                        ENV_ARN,
+                        "arn:aws:airflow:eu-west-1:123456789012:role/demo/Viewer",
+                    )
                 )
                 for r in ([resources] if isinstance(resources, str) else resources)
             ), action
