@@ -374,6 +374,22 @@ def alarm_changes(
     ]
 
 
+RECORDED = (
+    EnvironmentSnapshot,
+    LogBatch,
+    MetricsSnapshot,
+    AlarmsSnapshot,
+    TrailBatch,
+    HealthUpdate,
+    CallRecord,
+)
+
+
+def recordable(update: object) -> bool:
+    """Whether a recording keeps this kind of update (the others are skipped)."""
+    return isinstance(update, RECORDED) or type(update).__name__ in OPAQUE_KINDS
+
+
 class Encoder:
     """Turns updates into rows, numbering child rows and naming log streams once."""
 

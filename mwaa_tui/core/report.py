@@ -343,7 +343,28 @@ def _clock(iso_time: str, day: str) -> str:
 
 def _wrapped(text: str, indent: int) -> list[str]:
     pad = " " * indent
-    return textwrap.wrap(text, WRAP, initial_indent=pad, subsequent_indent=pad) or []
+    # Never split a word: an ARN or a URL broken at a hyphen cannot be searched for.
+    return (
+        textwrap.wrap(
+            text,
+            WRAP,
+            initial_indent=pad,
+            subsequent_indent=pad,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        or []
+    )
+
+
+def _span(seconds: float) -> str:
+    """`45 s`, `12 min`, `2 h 5 min`."""
+    s = round(seconds)
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{round(s / 60)} min"
+    return f"{s // 3600} h {round(s % 3600 / 60)} min"
 
 
 def markdown(doc: Mapping[str, Any]) -> str:
@@ -358,12 +379,11 @@ def markdown(doc: Mapping[str, Any]) -> str:
     if env.get("environment_class"):
         facts.append(env["environment_class"])
     window = doc["window"]
-    minutes = window["seconds"] / 60
     rec = doc["recording"]
     out += [
         "- Environment: " + " · ".join(_markdown_safe(f) if i else f for i, f in enumerate(facts)),
         f"- Window: {window['from'].replace('T', ' ')} to {window['to'].replace('T', ' ')} "
-        f"({minutes:.0f} min)",
+        f"({_span(window['seconds'])})",
         f"- Recorded: {rec['from'].replace('T', ' ')} to {rec['to'].replace('T', ' ')}, "
         + ("secrets masked" if rec["redacted"] else "secrets NOT masked (--no-redact)"),
     ]

@@ -264,6 +264,10 @@ def test_the_airflow_state_is_an_opaque_kind_once_it_exists() -> None:
 def test_kinds_that_are_not_recorded_give_no_rows() -> None:
     assert Encoder().encode(1, T0, object()) is None
     assert Encoder().encode(1, T0, "text") is None
+    assert not rec.recordable(object()) and not rec.recordable(Bookmark(T0, "log"))
+    assert all(
+        rec.recordable(u) for u in (ENVIRONMENT, LOGS, METRICS, ALARMS, TRAIL, CALL, Pane("x"))
+    )
 
 
 # -- scrubbing ------------------------------------------------------------------------------
