@@ -28,7 +28,9 @@ PROG = "mwaa-tui"
 USAGE = """\
 %(prog)s [--env NAME] [options]    the monitor, on a terminal
        %(prog)s logs [options]            log lines on stdout (%(prog)s logs -h)
-       %(prog)s sandbox [options]         the local endpoint alone (%(prog)s sandbox -h)"""
+       %(prog)s sandbox [options]         the local endpoint alone (%(prog)s sandbox -h)
+       %(prog)s report FILE [options]     an incident report of a recording (%(prog)s report -h)
+       %(prog)s replay FILE               check a recording and summarise it"""
 EXAMPLES = """\
 examples:
   mwaa-tui --demo                          a simulated environment on a local sandbox
@@ -38,6 +40,9 @@ examples:
   mwaa-tui sandbox --port 4566             run the sandbox alone for any AWS client
   mwaa-tui logs --env prod --component Worker --since 1h --filter ERROR
                                            print log lines to stdout (see: mwaa-tui logs -h)
+  mwaa-tui --env prod --record incident.sqlite
+                                           monitor and record; then, with no credentials:
+  mwaa-tui report incident.sqlite --from 14:05 -o INC-1234.md
 
 keys: q quit, ? all keys, 1-6 log views, z zoom, r refresh, Tab next pane.
 Endpoints can also come from AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>
@@ -81,6 +86,17 @@ def buffer_lines(text: str) -> int:
     if not low <= lines <= high:
         raise argparse.ArgumentTypeError(f"{text!r}: use a number of lines from {low} to {high}")
     return lines
+
+
+def record_path(text: str) -> Path:
+    """A recording's path, refused at the edge if it exists or its directory does not."""
+    from mwaa_tui.capture.recorder import check_new_recording
+
+    path = Path(text)
+    problem = check_new_recording(path)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return path
 
 
 def endpoint_problem(url: str) -> str | None:
@@ -199,6 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write a debug log of every AWS call to FILE (0600; credentials and signatures "
         "are scrubbed)",
+    )
+    p.add_argument(
+        "--record",
+        type=record_path,
+        metavar="FILE",
+        help="record everything the monitor receives to FILE, a new SQLite file (0600, never "
+        "overwrites; redacted like the screen), for `mwaa-tui replay` and `mwaa-tui report`",
     )
     p.add_argument(
         "--demo",
@@ -377,6 +400,109 @@ a custom endpoint. The banner prints every variable to export.
     return p
 
 
+REPORT_EXAMPLES = """\
+examples:
+  mwaa-tui report incident.sqlite                        the whole recording, Markdown on stdout
+  mwaa-tui report incident.sqlite --from 14:05 --to 14:40 -o INC-1234.md
+  mwaa-tui report incident.sqlite --from 30m --json      the last 30 minutes, as JSON
+
+TIME is HH:MM[:SS] (UTC, on the recording's day), an ISO 8601 time such as
+2025-11-25T14:05:00Z, or a duration before the recording's end such as 30m. The report
+needs no credentials and makes no AWS call. Secrets are masked as they were on screen.
+"""
+
+
+def build_report_parser() -> argparse.ArgumentParser:
+    from mwaa_tui.core.timeline import TIME_HELP
+
+    p = Parser(
+        prog=f"{PROG} report",
+        description="Write an incident report of a recording (made with --record or R): "
+        "the alarm changes and CloudTrail errors, the bookmarks, the ERROR and WARNING lines "
+        "per component, the metric panels and the monitor's own API calls and cost.",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the recording")
+    p.add_argument("--from", dest="since", metavar="TIME", help=f"start of the window: {TIME_HELP}")
+    p.add_argument("--to", dest="until", metavar="TIME", help="end of the window (same forms)")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="write to OUT, a new file (0600, never overwrites) instead of stdout",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON document instead of Markdown")
+    return p
+
+
+def build_replay_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog=f"{PROG} replay",
+        description="Open a recording (made with --record or R) and summarise it: the "
+        "environment, its span, what it holds and its markers. Needs no credentials and "
+        "makes no AWS call.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the recording")
+    return p
+
+
+def _open_recording(path: Path) -> Any:
+    from mwaa_tui.capture import Recording, RecordingError
+
+    try:
+        return Recording.open(path)
+    except RecordingError as exc:
+        raise CliError(str(exc)) from None
+
+
+def run_report(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from mwaa_tui.capture.reader import Damaged
+    from mwaa_tui.capture.recorder import check_new_recording, write_private
+    from mwaa_tui.core.report import build_report, markdown, to_json
+    from mwaa_tui.core.timeline import window
+
+    if args.output is not None:
+        problem = check_new_recording(args.output)
+        if problem:
+            raise CliError(f"-o: {problem.replace('a recording', 'a report')}")
+    with _open_recording(args.file) as recording:
+        try:
+            lo, hi = window(recording.start, recording.end, args.since, args.until)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        try:
+            doc = build_report(recording.report_input(lo, hi))
+        except (sqlite3.Error, Damaged) as exc:
+            raise CliError(f"{args.file} is damaged: {exc}") from None
+        damaged = recording.damaged
+    text = to_json(doc) if args.json else markdown(doc)
+    if damaged:
+        print(f"{PROG}: warning: {sanitize(damaged)}", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.write(text)
+        _quiet_closed_stdout()
+        return 0
+    try:
+        write_private(args.output, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"report written to {sanitize(args.output)}", file=sys.stderr)
+    return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    with _open_recording(args.file) as recording:
+        for line in recording.summary():
+            print(line)
+    print(f"(the replay screen is not in this version; `{PROG} report FILE` writes the report)")
+    _quiet_closed_stdout()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -385,6 +511,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sandbox(parser.parse_args(args_list[1:]))
         if args_list[:1] == ["logs"]:
             return run_logs(build_logs_parser().parse_args(args_list[1:]))
+        if args_list[:1] == ["report"]:
+            return run_report(build_report_parser().parse_args(args_list[1:]))
+        if args_list[:1] == ["replay"]:
+            return run_replay(build_replay_parser().parse_args(args_list[1:]))
         return run_monitor(build_parser().parse_args(args_list))
     except (CliError, ConfigError) as exc:
         return _fail(str(exc))
@@ -506,6 +636,24 @@ def _quiet_closed_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+RECORD_FIELD = "record_path"
+"""The `AppConfig` field that takes `--record FILE`."""
+
+
+def record_option(path: Path | None) -> dict[str, Any]:
+    """`--record FILE` as AppConfig keyword arguments; refused while the app has no field to
+    take it, rather than monitoring without recording."""
+    if path is None:
+        return {}
+    import dataclasses
+
+    from mwaa_tui.ui.config import AppConfig
+
+    if RECORD_FIELD not in {f.name for f in dataclasses.fields(AppConfig)}:
+        raise CliError("--record: this version's screen cannot record yet (nothing would be saved)")
+    return {RECORD_FIELD: path}
+
+
 def run_monitor(args: argparse.Namespace) -> int:
     # Before any sandbox or network work: a pipe or a cron job gets one line, not a hang.
     if not has_terminal():
@@ -520,6 +668,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             debuglog.enable(args.debug_log)
         except OSError as exc:
             raise CliError(f"--debug-log: cannot write {args.debug_log}: {exc.strerror}") from None
+    recording = record_option(args.record)
     with _target(args) as (settings, env_name, sandbox):
         where = " · sandbox" if sandbox is not None else ""
         note = f"sandbox {sandbox.url}" if sandbox is not None else ""
@@ -551,6 +700,7 @@ def run_monitor(args: argparse.Namespace) -> int:
                 extra_alarms=tuple(alarm_names),
                 config_errors=tuple(config_errors),
                 **({"save_dir": args.save_dir} if args.save_dir else {}),
+                **recording,
             )
         )
         app.run()
