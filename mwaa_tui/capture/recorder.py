@@ -27,6 +27,7 @@ from mwaa_tui.core.recording import (
     SCHEMA,
     SCHEMA_VERSION,
     Bookmark,
+    CallCursor,
     Encoder,
     Row,
     bookmark_row,
@@ -139,6 +140,7 @@ class Recorder:
         self._last_at = float("-inf")
         self._pending: deque[tuple[int, float, object] | threading.Event] = deque()
         self._encoder = Encoder()
+        self._calls = CallCursor()
         self._wake = threading.Event()
         self._closing = False
         self._size = 0
@@ -167,7 +169,9 @@ class Recorder:
         self._pending.append((self._seq, at, update))
 
     def record_calls(self, records: Iterable[CallRecord], received_at: float) -> None:
-        for rec in records:
+        """Record the client layer's calls among `records` not recorded before: hand it
+        `gateway.stats.recent(now)` every few seconds (calls are not poller updates)."""
+        for rec in self._calls.take(records):
             self.record(rec, received_at)
 
     def bookmark(
@@ -215,6 +219,11 @@ class Recorder:
         self._wake.set()
         self._thread.join(timeout=30)
         self._closed = True
+        if self._thread.is_alive():
+            # Still writing after half a minute: leave the connection to the writer thread.
+            self.failure = self.failure or f"recording stopped: {self.path} did not keep up"
+            self._tell()
+            return
         if self.failure is None:
             try:
                 with self._db:

@@ -197,6 +197,35 @@ class ReplayReset:
     at: float
 
 
+class CallCursor:
+    """Picks the records not seen before out of a sliding window of call records (the
+    client layer's `CallStats.recent(now)`, oldest first), so each call is recorded once
+    however often the window is looked at."""
+
+    def __init__(self) -> None:
+        self.last = float("-inf")
+        """The time of the newest record taken."""
+        self.taken_at_last = 0
+        """How many records at exactly `last` were taken (calls can share a clock tick)."""
+
+    def take(self, records: Iterable[CallRecord]) -> list[CallRecord]:
+        fresh: list[CallRecord] = []
+        same = 0
+        for r in records:
+            if r.at > self.last:
+                fresh.append(r)
+            elif r.at == self.last:
+                same += 1
+                if same > self.taken_at_last:
+                    fresh.append(r)
+        if fresh:
+            newest = fresh[-1].at
+            ties = sum(1 for r in fresh if r.at == newest)
+            self.taken_at_last = ties + (self.taken_at_last if newest == self.last else 0)
+            self.last = newest
+        return fresh
+
+
 def log_target(event: LogEvent) -> str:
     """A bookmark's target for a log line: `component:event_id`."""
     return f"{event.component}:{event.event_id}"
@@ -292,6 +321,12 @@ def _safe(text: str) -> bool:
     return text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())
 
 
+def _all_safe(events: tuple[LogEvent, ...]) -> bool:
+    """Whether no event of a batch has anything for the sanitiser (one joined test)."""
+    text = "".join([f"{e.message}{e.stream}{e.event_id}" for e in events])
+    return text.isprintable() or text.replace("\n", "").isprintable()
+
+
 def _clean(text: str, redact_secrets: bool) -> str:
     # Already sanitised upstream: this never cuts (pollers did) and never joins lines.
     if not _safe(text):
@@ -305,18 +340,10 @@ def scrub(update: Any, *, redact_secrets: bool) -> Any:
     or comes out of one, without it."""
     if isinstance(update, LogBatch):
         events = update.events
+        if not redact_secrets and _all_safe(events) and update.component.isprintable():
+            return update  # the common case when reading: one pass in C over the batch
         cleaned: list[LogEvent] | None = None
         for i, e in enumerate(events):
-            # The common case when reading: nothing to do.
-            if (
-                not redact_secrets
-                and _safe(e.message)
-                and e.stream.isprintable()
-                and e.event_id.isprintable()
-            ):
-                if cleaned is not None:
-                    cleaned.append(e)
-                continue
             message = _clean(e.message, redact_secrets)
             stream = e.stream if e.stream.isprintable() else sanitize(e.stream)
             event_id = e.event_id if e.event_id.isprintable() else sanitize(e.event_id)

@@ -270,6 +270,17 @@ def test_kinds_that_are_not_recorded_give_no_rows() -> None:
     )
 
 
+def test_the_call_cursor_takes_each_call_once() -> None:
+    cursor = rec.CallCursor()
+    a, b, c = (CallRecord("logs", "FilterLogEvents", "ok", 0.1, T0 + t) for t in (1, 2, 2))
+    assert cursor.take([a, b]) == [a, b]
+    assert cursor.take([a, b]) == []  # the same window looked at again
+    assert cursor.take([a, b, c]) == [c]  # a call in the same clock tick as the last one
+    d = CallRecord("logs", "FilterLogEvents", "ok", 0.1, T0 + 3)
+    assert cursor.take([b, c, d]) == [d]  # the window slid on
+    assert cursor.take([]) == []
+
+
 # -- scrubbing ------------------------------------------------------------------------------
 
 HOSTILE = "\x1b]0;pwned\x07ok \x1b[31mred\x1b[0m \x9b2J \u202eevil\u202c"
