@@ -170,6 +170,7 @@ class Recording:
         self._ats: dict[object, list[float]] = {}
         self.streams: dict[int, str] = {}
         self._markers: tuple[Marker, ...] | None = None
+        self._calls: list[CallRecord] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -262,6 +263,7 @@ class Recording:
             )
         self.entries = entries
         self.ats = [e.at for e in entries]
+        self._calls = self._markers = None
         self.by_kind.clear()
         self.by_key.clear()
         for e in entries:
@@ -482,10 +484,11 @@ class Recording:
         return chosen
 
     def calls_between(self, lo: float, hi: float) -> list[CallRecord]:
-        calls = self.by_kind.get("calls", [])
+        if self._calls is None:  # decoded once: a seek hands over an hour of them
+            self._calls = [call_from_row(e.row) for e in self.by_kind.get("calls", [])]
         ats = self._ats.get("calls", [])
         first, last = bisect.bisect_left(ats, lo), bisect.bisect_right(ats, hi)
-        return [call_from_row(e.row) for e in calls[first:last]]
+        return self._calls[first:last]
 
     # -- markers and bookmarks -------------------------------------------------------------
 
