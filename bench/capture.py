@@ -215,7 +215,7 @@ def run(runs: int = 5, minutes: float = 60.0) -> dict[str, float]:
         f"  recording at 5 x 500 lines/s: {result['record_cpu_pct']:.1f} % of one core "
         f"(the app's own target at this rate is < {APP_CPU_TARGET:.0f} %; +10 % is "
         f"{budget:.1f} %); record() itself, on the emit path: "
-        f"{result['record_call_pct'] * 10:.2f} ms per second of data"
+        f"{result['record_call_pct'] * 1e4:.0f} µs per second of data"
     )
     print(
         f"  file size per hour: {result['busy_mb_per_hour']:,.0f} MB at 5 x 500 lines/s, "
