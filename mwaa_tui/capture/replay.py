@@ -15,6 +15,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from mwaa_tui.capture.reader import Damaged, Recording
 from mwaa_tui.core.format import stamp
@@ -22,7 +23,9 @@ from mwaa_tui.core.recording import CallBatch, ReplayReset
 from mwaa_tui.core.snapshots import CallRecord
 from mwaa_tui.core.timeline import Marker, next_marker, previous_marker
 
-Emit = Callable[[object], None]
+Emit = Callable[[Any], None]
+"""The pollers' emit (typed for their updates) takes what a replay emits: the recorded
+updates, and `ReplayReset` and `CallBatch`, which the app's routing has to know."""
 
 SPEEDS = (1.0, 10.0, 60.0)
 CALL_WINDOW = 3600.0
