@@ -483,7 +483,8 @@ def run_report(args: argparse.Namespace) -> int:
     if damaged:
         print(f"{PROG}: warning: {sanitize(damaged)}", file=sys.stderr)
     if args.output is None:
-        sys.stdout.write(text)
+        with contextlib.suppress(BrokenPipeError):  # `| head` is a reader going away
+            sys.stdout.write(text)
         _quiet_closed_stdout()
         return 0
     try:
@@ -496,9 +497,12 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     with _open_recording(args.file) as recording:
-        for line in recording.summary():
-            print(line)
-    print(f"(the replay screen is not in this version; `{PROG} report FILE` writes the report)")
+        lines = recording.summary()
+    lines.append(
+        f"(the replay screen is not in this version; `{PROG} report FILE` writes the report)"
+    )
+    with contextlib.suppress(BrokenPipeError):
+        print("\n".join(lines))
     _quiet_closed_stdout()
     return 0
 
