@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
+from mwaa_tui.core.snapshots import TrailBatch
 from mwaa_tui.core.trail import TrailFilter, filter_events, parse_event
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
@@ -71,7 +72,8 @@ async def _first_rows(events: list[Any]) -> tuple[float, float]:
     async with app.run_test(size=(160, 48)) as pilot:
         pane = app.query_one(TrailPane)
         started = time.perf_counter()
-        pane.add_events(tuple(events), time.time())
+        pane.store.add(TrailBatch(tuple(events)))
+        pane.redraw(time.time())
         await pilot.pause()
         assert app.query_one(TrailTable).row_count > 0
         first = time.perf_counter() - started

@@ -96,7 +96,7 @@ async def shoot(
     )
     async with app.run_test(size=size) as pilot:
         deadline = time.monotonic() + 30
-        while not (app._timed_all and len(app.health) >= 9):
+        while not (app.state.complete and len(app.state.health) >= 9):
             if time.monotonic() > deadline:
                 raise SystemExit(f"{name}: the app did not fill within 30 s")
             await pilot.pause(0.05)

@@ -108,14 +108,18 @@ _BREACHES = {
 }
 
 
+def watches(alarm: Alarm, series: MetricSeries) -> bool:
+    """Whether `alarm` watches `series`: the same metric with the same dimensions."""
+    same_metric = (alarm.namespace, alarm.metric) == (series.namespace, series.metric)
+    return same_metric and set(alarm.dimensions) == set(series.dimensions)
+
+
 def breaching(series: MetricSeries, alarms: Iterable[Alarm]) -> bool:
     """Whether the series' latest value crosses the threshold of an alarm on that metric."""
     if series.latest is None:
         return False
     for alarm in alarms:
-        if (alarm.namespace, alarm.metric) != (series.namespace, series.metric):
-            continue
-        if set(alarm.dimensions) != set(series.dimensions) or alarm.threshold is None:
+        if not watches(alarm, series) or alarm.threshold is None:
             continue
         compare = _BREACHES.get(alarm.comparison)
         if compare is not None and compare(series.latest, alarm.threshold):

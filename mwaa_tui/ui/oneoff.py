@@ -8,20 +8,25 @@ notification that says what failed and why, and everything already on screen sta
 
 from __future__ import annotations
 
+import asyncio
 import errno
+import inspect
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsError
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import ErrorInfo, ErrorKind
+from mwaa_tui.files import save_private
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +122,31 @@ def run_oneoff(
         exclusive=exclusive,
         exit_on_error=False,
     )
+
+
+def open_screen(
+    node: DOMNode,
+    make: Callable[[], Awaitable[Screen[Any]] | Screen[Any]],
+    what: str,
+    *,
+    group: str,
+) -> Worker[None]:
+    """Build a screen as one-off work (fetching what it shows first, if `make` is async),
+    then push it: a failure is one notification and no screen."""
+
+    async def work() -> None:
+        screen = make()
+        node.app.push_screen(await screen if inspect.isawaitable(screen) else screen)
+
+    return run_oneoff(node, work, what, group=group, exclusive=True)
+
+
+def save_file(node: DOMNode, directory: Path, name: str, text: str) -> Worker[None]:
+    """Keep `text` in a new private file `name` under `directory`, and say where."""
+
+    async def write() -> None:
+        # Off the event loop: a slow or stuck disk must not freeze the screen.
+        path = await asyncio.to_thread(save_private, directory, name, text)
+        node.app.notify(f"saved to {sanitize(path)}", title="Save", markup=False, timeout=8)
+
+    return run_oneoff(node, write, "save", group="save")

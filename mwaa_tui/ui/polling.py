@@ -4,14 +4,13 @@ status line's projected cost and pacing, and the sources screen's pace per sourc
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.cost import PollingPlan
 from mwaa_tui.core.snapshots import OperationPace
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.metrics import REDISCOVER_EVERY, MetricsPoller
+from mwaa_tui.ui.registry import PollerRegistry
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +18,13 @@ LISTED_PER_PAGE = 500
 """ListMetrics answers up to 500 metrics a page."""
 
 
-def polling_plan(pollers: Mapping[str, tuple[Any, Any]]) -> PollingPlan:
-    """The billed calls the pollers in `pollers` (source -> (poller, worker)) will make."""
-    metrics = pollers.get("metrics", (None,))[0]
-    alarms = pollers.get("alarms", (None,))[0]
+def polling_plan(pollers: PollerRegistry) -> PollingPlan:
+    """The billed calls the running pollers will make."""
+    metrics = pollers.get("metrics", MetricsPoller)
+    alarms = pollers.get("alarms", AlarmsPoller)
     fetched = list_pages = 0
     metrics_interval = 0.0
-    if isinstance(metrics, MetricsPoller):
+    if metrics is not None:
         visible = metrics.visible
         fetched = sum(1 for s in metrics.series if visible is None or s.key in visible)
         metrics_interval = metrics.interval
@@ -36,7 +35,7 @@ def polling_plan(pollers: Mapping[str, tuple[Any, Any]]) -> PollingPlan:
         metrics_interval=metrics_interval,
         list_metrics_pages=list_pages,
         rediscover_every=REDISCOVER_EVERY,
-        alarms_interval=alarms.interval if isinstance(alarms, AlarmsPoller) else 0.0,
+        alarms_interval=alarms.interval if alarms is not None else 0.0,
         alarms_pages=1,
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.sandbox.simulator import Simulator
@@ -31,15 +32,22 @@ def frozen_app(sandbox: Sandbox) -> MwaaApp:
     )
 
 
+def settled(app: MwaaApp) -> bool:
+    """Every source has answered once and the metrics poller knows which panels are on
+    screen (the status line's projected cost counts only those)."""
+    metrics = app.pollers.get("metrics", MetricsPoller)
+    return (
+        set(app.state.health) >= SOURCES
+        and app.state.complete
+        and metrics is not None
+        and metrics.visible is not None
+    )
+
+
 async def settle(pilot: Any) -> None:
     """Wait until every source has answered once, then draw the final state."""
     app = pilot.app
-    await wait_until(
-        pilot,
-        lambda: set(app.health) >= SOURCES and app._timed_all,
-        timeout=20,
-        what="every source",
-    )
+    await wait_until(pilot, lambda: settled(app), timeout=20, what="every source")
     app.main.query_one("LogPanes").flush()
     app.tick()
     await pilot.pause()

@@ -15,7 +15,9 @@ from tests.snapshots.test_snapshots import SOURCES, frozen_app
 async def open_sources(pilot: Any) -> None:
     """Wait until every source has answered or failed once, then open the screen."""
     app = pilot.app
-    await wait_until(pilot, lambda: set(app.health) >= SOURCES, timeout=20, what="every source")
+    await wait_until(
+        pilot, lambda: set(app.state.health) >= SOURCES, timeout=20, what="every source"
+    )
     app.main.query_one("LogPanes").flush()
     app.tick()
     await pilot.press("!")

@@ -133,7 +133,7 @@ async def test_revoked_keys_are_named_everywhere_and_new_ones_resume_without_a_r
         await wait_until(pilot, lambda: bool(alarm_names(app) and trail_names(app)), 20, "data")
         shown = alarm_names(app)
         sandbox.faults.accept_keys = {new[0]}
-        app.action_refresh()
+        await pilot.press("r")
         for pane in PANES:
             await wait_until(
                 pilot,

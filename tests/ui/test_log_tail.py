@@ -172,7 +172,7 @@ async def test_task_browser_by_dag_run_task_attempt_and_a_running_attempt_follow
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot,
-            lambda: app.snapshot is not None and app.gateway is not None,
+            lambda: app.state.environment is not None and app.gateway is not None,
             what="the environment",
         )
         await pilot.press("t")
@@ -278,7 +278,7 @@ async def test_backfill_key_reloads_from_further_back(
             lambda: any("half an hour" in ln for ln in log_lines(app, "Worker")),
             what="the older line",
         )
-        assert app.since_seconds == 3600
+        assert app.pollers.since_seconds == 3600
         assert sum("half an hour" in ln for ln in log_lines(app, "Worker")) == 1
 
 

@@ -136,7 +136,7 @@ async def test_keys_help_views_zoom_and_quit(demo: Simulator, aws_settings: AwsS
         await wait_until(pilot, lambda: bool(log_lines(app, "Task")), what="task logs")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        help_text = screen_text(app)
+        help_text = app.screen.text
         for words in ("Quit", "Show every key binding", "Fullscreen the focused pane"):
             assert words in help_text
         await pilot.press("escape")
@@ -190,7 +190,7 @@ async def test_picker_when_the_region_has_several_environments(
         await wait_until(pilot, lambda: isinstance(app.screen, EnvironmentPicker), what="picker")
         await pilot.press("enter")
         await wait_until(pilot, lambda: "AVAILABLE" in header_text(app), what="environment")
-        assert app.environment == "demo"
+        assert app.state.name == "demo"
 
 
 async def test_expired_credentials_and_a_lost_network_are_named_and_nothing_is_lost(
@@ -204,7 +204,7 @@ async def test_expired_credentials_and_a_lost_network_are_named_and_nothing_is_l
         shown_alarms, shown_events = alarm_names(app), trail_names(app)
         sandbox.faults.expire.add("cloudwatch")
         sandbox.faults.drop["cloudtrail"] = 1.0
-        app.action_refresh()
+        await pilot.press("r")
         await wait_until(
             pilot,
             lambda: "credentials expired" in subtitle(app, "alarms"),
@@ -216,7 +216,7 @@ async def test_expired_credentials_and_a_lost_network_are_named_and_nothing_is_l
         assert trail_names(app)[: len(shown_events)] == shown_events
         assert "AVAILABLE" in header_text(app)
         sandbox.faults.clear()
-        app.action_refresh()
+        await pilot.press("r")
         await wait_until(
             pilot,
             lambda: (

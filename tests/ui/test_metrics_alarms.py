@@ -36,7 +36,7 @@ async def test_chart_of_a_metric_shows_its_alarm_threshold(
         await pilot.press("escape")
         await pilot.press("t")
         assert "Metrics · 3h" in str(app.main.query_one("#metrics").border_title)
-        poller = app.pollers["metrics"][0]
+        poller = app.pollers.get("metrics", MetricsPoller)
         assert isinstance(poller, MetricsPoller) and poller.range_seconds == 3 * 3600
 
 
@@ -70,7 +70,7 @@ async def test_a_state_change_while_watching_is_notified_and_counted(
             sandbox.cloudwatch.alarms[S3_ALARM].update_state(
                 "Threshold Crossed: test", "{}", "ALARM"
             )
-        app.action_refresh()
+        await pilot.press("r")
         await wait_until(
             pilot,
             lambda: any(f"{S3_ALARM}: OK → ALARM" in n.message for n in app._notifications),

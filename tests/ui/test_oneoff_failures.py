@@ -220,9 +220,9 @@ async def test_denied_history_and_older_pages_are_notified_and_the_panes_keep_fi
     async with app.run_test(size=(140, 44)) as pilot:
         trail = app.main.query_one(TrailPane)
         await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
-        await wait_until(pilot, lambda: len(trail.all_events) >= 50, what="a page of CloudTrail")
-        assert not trail.exhausted
-        alarms_before, trail_before = alarm_names(app), list(trail.all_events)
+        await wait_until(pilot, lambda: len(trail.store.events) >= 50, what="a page of CloudTrail")
+        assert not trail.store.exhausted
+        alarms_before, trail_before = alarm_names(app), list(trail.store.events)
         sandbox.faults.deny = {"cloudwatch", "cloudtrail"}
 
         table = app.main.query_one(AlarmTable)
@@ -252,7 +252,7 @@ async def test_denied_history_and_older_pages_are_notified_and_the_panes_keep_fi
         )
         assert app.is_running
         assert alarm_names(app) == alarms_before
-        assert trail.all_events == trail_before
+        assert trail.store.events == trail_before
         assert len(errors(app, "alarm")) == len(errors(app, "older")) == 1
 
 
@@ -273,7 +273,7 @@ async def test_a_failed_save_and_a_broken_chart_are_notified_and_the_app_runs_on
         gone = MetricSeries(
             "gone", "Gone", "AmazonMWAA", "Gone", "Sum", "Count", (), (time.time(),), (1.0,)
         )
-        app.post_message(MetricsPanel.ChartRequested(gone))
+        app.query_one(MetricsPanel).post_message(MetricsPanel.ChartRequested(gone))
         await wait_until(pilot, lambda: isinstance(app.screen, MetricChart), what="the chart")
         await pilot.pause()
         assert "AmazonMWAA Gone (Sum)" in screen_text(app)
@@ -283,7 +283,7 @@ async def test_a_failed_save_and_a_broken_chart_are_notified_and_the_app_runs_on
         broken = MetricSeries(
             "bad", "Bad", "AmazonMWAA", "Bad", "Sum", "Count", (), (float("nan"),), (1.0,)
         )
-        app.post_message(MetricsPanel.ChartRequested(broken))
+        app.query_one(MetricsPanel).post_message(MetricsPanel.ChartRequested(broken))
         await wait_until(pilot, lambda: bool(errors(app, "chart")), what="the chart failure")
         assert "could not be drawn" in screen_text(app)
         await pilot.press("escape")

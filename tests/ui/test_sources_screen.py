@@ -142,8 +142,8 @@ async def test_a_denied_source_reads_in_full_and_the_footer_key_comes_and_goes(
         await wait_until(
             pilot,
             lambda: (
-                app.health.get("cloudtrail") is not None
-                and app.health["cloudtrail"].error is not None
+                app.state.health.get("cloudtrail") is not None
+                and app.state.health["cloudtrail"].error is not None
             ),
             what="the denial",
         )
@@ -151,7 +151,7 @@ async def test_a_denied_source_reads_in_full_and_the_footer_key_comes_and_goes(
         await wait_until(
             pilot,
             lambda: all(
-                app.health.get(s) is not None and app.health[s].last_ok is not None
+                app.state.health.get(s) is not None and app.state.health[s].last_ok is not None
                 for s in ("environment", "logs:Worker")
             ),
             what="other sources answering",
@@ -171,13 +171,13 @@ async def test_a_denied_source_reads_in_full_and_the_footer_key_comes_and_goes(
         assert not isinstance(app.screen, SourcesScreen)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "Every source's health and last error in full" in screen_text(app)
+        assert "Every source's health and last error in full" in app.screen.text
         await pilot.press("escape")
         sandbox.faults.clear()
-        app.action_refresh()
+        await pilot.press("r")
         await wait_until(
             pilot,
-            lambda: app.health["cloudtrail"].error is None and "Errors" not in footer_keys(),
+            lambda: app.state.health["cloudtrail"].error is None and "Errors" not in footer_keys(),
             timeout=15,
             what="recovery hides the footer's !",
         )

@@ -153,16 +153,16 @@ async def test_paging_back_loads_older_events_without_duplicates(
     seed(sandbox, count=130)
     app = trail_app(aws_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: len(pane(app).all_events) == 50, what="first page")
+        await wait_until(pilot, lambda: len(pane(app).store.events) == 50, what="first page")
         app.main.query_one(TrailTable).focus()
         for expected in (100, 132):
             await pilot.press("o")
             await wait_until(
-                pilot, lambda n=expected: len(pane(app).all_events) == n, what=f"{expected}"
+                pilot, lambda n=expected: len(pane(app).store.events) == n, what=f"{expected}"
             )
-        ids = [e.event_id for e in pane(app).all_events]
+        ids = [e.event_id for e in pane(app).store.events]
         assert len(ids) == len(set(ids)) == 132
-        assert pane(app).exhausted
+        assert pane(app).store.exhausted
         await pilot.press("o")
         assert "no older events" in screen_text(app)
 
@@ -195,7 +195,7 @@ async def test_lookups_stay_under_two_per_second(
     seed(sandbox, count=400)
     app = trail_app(aws_settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: len(pane(app).all_events) >= 50, what="first page")
+        await wait_until(pilot, lambda: len(pane(app).store.events) >= 50, what="first page")
         since = time.time()  # earlier requests may be a previous test's last poll
         app.main.query_one(TrailTable).focus()
         # Paging back and polling for new events compete for the same account limit.
@@ -203,7 +203,7 @@ async def test_lookups_stay_under_two_per_second(
             await pilot.press("o", "r")
             await wait_until(
                 pilot,
-                lambda n=round_: len(pane(app).all_events) >= 50 * (n + 1),
+                lambda n=round_: len(pane(app).store.events) >= 50 * (n + 1),
                 timeout=20,
                 what="the next page",
             )
@@ -277,7 +277,7 @@ async def test_picking_a_user_and_a_hostile_corpus(
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_until(pilot, lambda: "huge" in shown_ids(app), what="events")
         assert "codepipeline" not in shown_ids(app)
-        huge = next(e for e in pane(app).all_events if e.event_id == "huge")
+        huge = next(e for e in pane(app).store.events if e.event_id == "huge")
         assert huge.user == "[b]ops[/b]/s"
         assert "\x1b" not in huge.raw and "\x9b" not in huge.raw and "[red]key[/red]" in huge.raw
         table = app.main.query_one(TrailTable)

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.ui.text import STATE_STYLE
@@ -50,6 +51,18 @@ class AlarmHistory(ModalScreen[None]):
         # Built here, in the request that fetched the items: a surprise in them is
         # reported there instead of breaking the screen as it composes.
         self.text = history_text(name, items)
+
+    @classmethod
+    async def load(cls, gateway: AwsGateway, name: str) -> AlarmHistory:
+        """The screen for alarm `name`, its last 50 state changes fetched."""
+        resp = await gateway.call(
+            "cloudwatch",
+            "describe_alarm_history",
+            AlarmName=name,
+            HistoryItemType="StateUpdate",
+            MaxRecords=50,
+        )
+        return cls(name, list(resp.get("AlarmHistoryItems") or ()))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):

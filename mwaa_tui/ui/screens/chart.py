@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from mwaa_tui.core.alarms import describe_condition
+from mwaa_tui.core.alarms import describe_condition, watches
 from mwaa_tui.core.snapshots import Alarm, MetricSeries
 from mwaa_tui.ui.oneoff import run_oneoff
 
@@ -30,13 +30,8 @@ def chart_series(target: MetricSeries, all_series: tuple[MetricSeries, ...]) -> 
 
 
 def thresholds(target: MetricSeries, alarms: tuple[Alarm, ...]) -> list[Alarm]:
-    return [
-        a
-        for a in alarms
-        if (a.namespace, a.metric) == (target.namespace, target.metric)
-        and set(a.dimensions) == set(target.dimensions)
-        and a.threshold is not None
-    ]
+    """The alarms on `target` that have a threshold to draw."""
+    return [a for a in alarms if watches(a, target) and a.threshold is not None]
 
 
 def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, height: int) -> Text:

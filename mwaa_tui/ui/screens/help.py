@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mwaa_tui.ui.keys import KeyHelp
+
 NOTES = (
     "Panes: Tab / Shift+Tab move focus; arrows and PgUp/PgDn scroll the focused pane.",
     "Each pane's border shows its source's health: age of the last good poll, STALE, or the "
@@ -29,14 +31,22 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[KeyHelp]]]) -> None:
         super().__init__()
         self.sections = sections
+
+    @property
+    def text(self) -> str:
+        """Every line of the help as plain text, scrolled into view or not."""
+        return "\n".join(
+            f"{title}\n" + "\n".join(f"{line.keys}  {line.what}" for line in lines)
+            for title, lines in self.sections
+        )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("mwaa-tui keys", style="bold"))
-            for title, bindings in self.sections:
+            for title, lines in self.sections:
                 table = Table(
                     box=None,
                     show_header=False,
@@ -46,20 +56,8 @@ class HelpScreen(ModalScreen[None]):
                 )
                 table.add_column(style="bold cyan", no_wrap=True, width=16)
                 table.add_column(ratio=1)
-                for b in bindings:
-                    keys = ", ".join(_key_label(k) for k in b.key.split(","))
-                    table.add_row(keys, Text(b.tooltip or b.description))
+                for line in lines:
+                    table.add_row(line.keys, Text(line.what))
                 yield Static(table)
             yield Static(Text("\n".join(NOTES), style="dim"))
             yield Static(Text("Esc, q or ? closes this.", style="italic dim"))
-
-
-def _key_label(key: str) -> str:
-    return {
-        "question_mark": "?",
-        "escape": "Esc",
-        "enter": "Enter",
-        "tab": "Tab",
-        "shift+tab": "Shift+Tab",
-        "ctrl+c": "Ctrl+C",
-    }.get(key, key)

@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import stamp
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.snapshots import LogConfig, LogEvent
+from mwaa_tui.pollers.logs import fetch_window
 from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
 from mwaa_tui.ui.widgets.logview import LogView
 
@@ -26,6 +28,26 @@ class LogWindow(ModalScreen[None]):
         self.events = events
         # Formatted here, in the request that fetched them, not as the screen mounts.
         self.rows = event_rows(events, tag=True)
+
+    @classmethod
+    async def around(
+        cls,
+        gateway: AwsGateway,
+        logging: tuple[LogConfig, ...],
+        moment: float,
+        title: str,
+        *,
+        redact: bool,
+        before: float = 120,
+        after: float = 120,
+    ) -> LogWindow:
+        """The screen of every enabled component's logs from `before` seconds before
+        `moment` to `after` seconds after it."""
+        start, end = moment - before, moment + after
+        events = await fetch_window(
+            gateway, logging, int(start * 1000), int(end * 1000), redact=redact
+        )
+        return cls(title, start, end, events)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-window"):

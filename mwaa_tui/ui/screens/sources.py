@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -24,10 +23,9 @@ from mwaa_tui.core.format import ago, is_stale
 from mwaa_tui.core.iam import policy_statement, statement_json
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import COMPONENTS, ErrorKind, OperationPace, SourceHealth
+from mwaa_tui.core.state import MonitorState
 from mwaa_tui.ui.polling import current_paces
-
-if TYPE_CHECKING:
-    from mwaa_tui.ui.app import MwaaApp
+from mwaa_tui.ui.registry import PollerRegistry
 
 SOURCE_ORDER: tuple[str, ...] = (
     "environment",
@@ -58,14 +56,14 @@ class SourcesView:
     environment_arn: str = ""
 
 
-def sources_view(app: MwaaApp) -> SourcesView:
+def sources_view(state: MonitorState, pollers: PollerRegistry, now: float) -> SourcesView:
     return SourcesView(
-        now=app.clock(),
-        health=dict(app.health),
-        intervals={source: poller.interval for source, (poller, _) in app.pollers.items()},
-        paces=current_paces(app.gateway),
-        environment=app.environment or "",
-        environment_arn=app.snapshot.arn if app.snapshot else "",
+        now=now,
+        health=dict(state.health),
+        intervals=pollers.intervals(),
+        paces=current_paces(pollers.gateway),
+        environment=state.name or "",
+        environment_arn=state.environment.arn if state.environment else "",
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.snapshots import TrailEvent
+from mwaa_tui.ui.oneoff import save_file
 
 
 class TrailDetail(ModalScreen[None]):
@@ -34,19 +37,14 @@ class TrailDetail(ModalScreen[None]):
         ),
     ]
 
-    class Save(Message):
-        def __init__(self, event: TrailEvent) -> None:
-            super().__init__()
-            self.event = event
-
-    class ShowLogs(Message):
-        def __init__(self, event: TrailEvent) -> None:
-            super().__init__()
-            self.event = event
-
-    def __init__(self, event: TrailEvent) -> None:
+    def __init__(
+        self, event: TrailEvent, *, save_dir: Path, logs_around: Callable[[float, str], None]
+    ) -> None:
+        """`s` saves under `save_dir`; `logs_around(moment, title)` shows the logs then."""
         super().__init__()
         self.event = event
+        self.save_dir = save_dir
+        self._logs_around = logs_around
         # Built here, where the screen is asked for: a surprise in the event is reported
         # by the one-off that opens it instead of breaking the screen as it composes.
         self.summary = _summary(event)
@@ -58,10 +56,12 @@ class TrailDetail(ModalScreen[None]):
         )
 
     def action_save(self) -> None:
-        self.app.post_message(self.Save(self.event))
+        event = self.event
+        name = f"cloudtrail-{event.name}-{event.event_id}.json"
+        save_file(self, self.save_dir, name, event.raw + "\n")
 
     def action_logs(self) -> None:
-        self.app.post_message(self.ShowLogs(self.event))
+        self._logs_around(self.event.time, f"Logs around {self.event.name} by {self.event.user}")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="trail-detail"):

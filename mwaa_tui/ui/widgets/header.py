@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.lifecycle import lifecycle
-from mwaa_tui.core.snapshots import EnvironmentSnapshot
+from mwaa_tui.core.state import MonitorState
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
 
 LIFE_ICON = {"ok": "●", "warn": "◌", "error": "✖"}
@@ -22,32 +22,20 @@ SHORT = {
 
 
 class EnvironmentHeader(Static):
-    """Draws an `EnvironmentSnapshot`, the alarm count and the environment source's health."""
+    """Draws the monitor's state at a glance: the environment, how many alarms fire, the
+    last hour's CloudTrail errors and the environment source's health."""
 
     def __init__(self, region: str, where: str, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.aws_region = region
         self.where = where
-        self.snapshot: EnvironmentSnapshot | None = None
-        self.in_alarm = 0
-        self.trail_errors = 0
+        self.state: MonitorState | None = None
         self.health_text = ("loading…", "wait")
-        self.gone = False
         self._shown = ""
 
-    def show(
-        self,
-        snapshot: EnvironmentSnapshot | None,
-        now: float,
-        in_alarm: int,
-        health: tuple[str, str],
-        trail_errors: int = 0,
-        gone: bool = False,
-    ) -> None:
-        self.gone = gone
-        self.snapshot = snapshot
-        self.in_alarm = in_alarm
-        self.trail_errors = trail_errors
+    def show(self, state: MonitorState, now: float, health: tuple[str, str]) -> None:
+        """Draw `state`; `health` is the environment source's health line."""
+        self.state = state
         self.health_text = health
         text = self.render_header(now)
         if text.markup != self._shown:
@@ -55,16 +43,17 @@ class EnvironmentHeader(Static):
             self.update(text)
 
     def render_header(self, now: float) -> Text:
-        snap = self.snapshot
+        state = self.state
+        snap = state.environment if state is not None else None
         out = Text(no_wrap=True, overflow="ellipsis")
         out.append(" mwaa-tui ", style="bold reverse")
         out.append(" ")
-        if snap is None:
+        if state is None or snap is None:
             out.append("connecting…", style="dim")
             return out
         out.append(snap.name, style="bold")
         out.append("  ")
-        life = lifecycle(snap, now, gone=self.gone)
+        life = lifecycle(snap, now, gone=state.gone)
         style = ENV_STATUS_STYLE.get(life.status, "yellow")
         if life.gone:
             out.append(" ✖ DELETED ", style="bold white on red")
@@ -72,12 +61,12 @@ class EnvironmentHeader(Static):
             out.append(f"{LIFE_ICON[life.severity]} {life.status}", style=style)
         if life.severity != "ok":
             out.append(f" {life.words}", style=style)
-        if self.in_alarm:
+        if in_alarm := state.in_alarm:
             out.append("  ")
-            out.append(f" {self.in_alarm} in ALARM ", style="bold white on red")
-        if self.trail_errors:
+            out.append(f" {in_alarm} in ALARM ", style="bold white on red")
+        if trail_errors := state.trail.errors_since(now - 3600):
             out.append("  ")
-            out.append(f" {self.trail_errors} CloudTrail errors (1h) ", style="bold red reverse")
+            out.append(f" {trail_errors} CloudTrail errors (1h) ", style="bold red reverse")
         bits = [
             f"Airflow {snap.airflow_version}" if snap.airflow_version else "",
             snap.environment_class,

@@ -158,8 +158,6 @@ class MetricsPanel(VerticalScroll):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.snapshot: MetricsSnapshot | None = None
-        self.alarms: tuple[Alarm, ...] = ()
         self.cursor = 0
         self.range_index = 1
         self._visible: set[str] | None = None
@@ -225,16 +223,8 @@ class MetricsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("loading…", style="dim"), id="metrics-empty")
 
-    def set_alarms(self, alarms: tuple[Alarm, ...]) -> None:
-        self.alarms = alarms
-        if self.snapshot:
-            self.show(self.snapshot)
-
-    def breaching(self, series: MetricSeries) -> bool:
-        return breaching(series, self.alarms)
-
-    def show(self, snapshot: MetricsSnapshot) -> None:
-        self.snapshot = snapshot
+    def show(self, snapshot: MetricsSnapshot, alarms: tuple[Alarm, ...] = ()) -> None:
+        """Draw the snapshot; a value that crosses one of `alarms`' thresholds is coloured."""
         empty = self.query_one("#metrics-empty", Static)
         empty.display = not snapshot.series
         if not snapshot.series:
@@ -254,11 +244,11 @@ class MetricsPanel(VerticalScroll):
             period, now, fetched = snapshot.period, snapshot.end, series.key in self._requested
             if row is None:
                 row = MetricRow(
-                    series, self.breaching(series), period=period, now=now, fetched=fetched
+                    series, breaching(series, alarms), period=period, now=now, fetched=fetched
                 )
                 self.mount(row)
             else:
-                row.show(series, self.breaching(series), period=period, now=now, fetched=fetched)
+                row.show(series, breaching(series, alarms), period=period, now=now, fetched=fetched)
             wanted.append(row)
         for stale in existing.values():
             stale.remove()

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Input, Static
 
 from mwaa_tui.core.format import clock_time, relative
 from mwaa_tui.core.snapshots import TrailEvent
-from mwaa_tui.core.trail import ACCESS, TrailFilter, errors_since, filter_events, shorten_agent
+from mwaa_tui.core.state import TrailStore
+from mwaa_tui.core.trail import ACCESS, TrailFilter, filter_events, shorten_agent
 from mwaa_tui.ui.text import safe
 
 MAX_ROWS = 500
@@ -131,15 +132,24 @@ class TrailPane(Vertical):
     class LoadOlder(Message):
         """The user asked for older events."""
 
-    def __init__(self, environment: str = "", **kwargs: object) -> None:
+    class PickRequested(Message):
+        """Offer these filters (`event:X`, `user:X`) to pick from."""
+
+        def __init__(self, choices: list[str]) -> None:
+            super().__init__()
+            self.choices = choices
+
+    def __init__(
+        self, environment: str = "", store: TrailStore | None = None, **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.environment = environment
-        self.all_events: list[TrailEvent] = []
+        self.store = store if store is not None else TrailStore()
+        """The events to draw; the app adds to it."""
         self.filter = TrailFilter()
-        self.exhausted = False
         self.loading_older = False
-        self._ids: set[str] = set()
         self._now = 0.0
+        self._suggested = 0
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="event name or user; Enter applies, Esc cancels", id="trail-filter")
@@ -153,41 +163,28 @@ class TrailPane(Vertical):
     def table(self) -> TrailTable:
         return self.query_one(TrailTable)
 
-    def add_events(
-        self, events: tuple[TrailEvent, ...], now: float, *, exhausted: bool | None = None
-    ) -> None:
-        self._now = now
-        if exhausted is not None:
-            self.exhausted = exhausted
-        new = [e for e in events if e.event_id not in self._ids]
-        if new:
-            self._ids.update(e.event_id for e in new)
-            self.all_events = sorted(self.all_events + new, key=lambda e: e.time, reverse=True)
-            self._suggest()
-        self.redraw(now)
-
-    def errors_last_hour(self, now: float) -> int:
-        return errors_since(self.all_events, now - 3600)
-
     def redraw(self, now: float) -> None:
+        """Draw the store's events through the filter."""
         self._now = now
-        shown = filter_events(self.all_events, self.filter)
+        if len(self.store.events) != self._suggested:
+            self._suggest()
+        shown = filter_events(self.store.events, self.filter)
         self.table.show(shown, now)
         self._status(len(shown), now)
 
     def _status(self, matching: int, now: float) -> None:
         out = Text(no_wrap=True, overflow="ellipsis")
-        total = len(self.all_events)
+        total = len(self.store.events)
         if self.filter.describe():
             out.append(f"{matching} of {total} · {self.filter.describe()}", style="bold")
         else:
             out.append(f"{total} events", style="dim")
         if matching > MAX_ROWS:
             out.append(f" · newest {MAX_ROWS} shown", style="dim")
-        out.append(" · no older events" if self.exhausted else " · o older", style="dim")
+        out.append(" · no older events" if self.store.exhausted else " · o older", style="dim")
         if self.loading_older:
             out.append(" · loading older…", style="italic")
-        newest = self.all_events[0].time if self.all_events else None
+        newest = self.store.newest
         if newest is None or now - newest > LATENCY_NOTE_AFTER:
             age = "none yet" if newest is None else f"newest is {relative(now - newest)} old"
             out.append(
@@ -198,14 +195,15 @@ class TrailPane(Vertical):
         self.query_one("#trail-status", Static).update(out)
 
     def _suggest(self) -> None:
-        names = sorted({e.name for e in self.all_events} | {e.user for e in self.all_events})
+        self._suggested = len(self.store.events)
+        names = sorted({*self.store.names(), *self.store.users()})
         self.query_one("#trail-filter", Input).suggester = SuggestFromList(
             names, case_sensitive=False
         )
 
     def redraw_status(self, now: float) -> None:
         self._now = now
-        self._status(len(filter_events(self.all_events, self.filter)), now)
+        self._status(len(filter_events(self.store.events, self.filter)), now)
 
     def set_filter(self, flt: TrailFilter) -> None:
         self.filter = flt
@@ -233,17 +231,13 @@ class TrailPane(Vertical):
             event.stop()
 
     def action_pick(self) -> None:
-        from mwaa_tui.ui.screens.picker import ChoicePicker
-
-        names = sorted({e.name for e in self.all_events})
-        users = sorted({e.user for e in self.all_events})
-        choices = [f"event:{n}" for n in names] + [f"user:{u}" for u in users]
+        choices = [f"event:{n}" for n in self.store.names()]
+        choices += [f"user:{u}" for u in self.store.users()]
         if choices:
-            self.app.push_screen(
-                ChoicePicker("Show only (Enter picks, Esc cancels)", choices), self._picked
-            )
+            self.post_message(self.PickRequested(choices))
 
-    def _picked(self, choice: str | None) -> None:
+    def picked(self, choice: str | None) -> None:
+        """Show only what was picked from `PickRequested`'s choices (None: keep the filter)."""
         if choice:
             self.set_filter(replace(self.filter, text=choice))
 
@@ -262,7 +256,7 @@ class TrailPane(Vertical):
         self.set_filter(TrailFilter())
 
     def action_older(self) -> None:
-        if not self.exhausted and not self.loading_older:
+        if not self.store.exhausted and not self.loading_older:
             self.loading_older = True
             self._status(len(self.table.events), self._now)
             self.post_message(self.LoadOlder())
@@ -270,4 +264,4 @@ class TrailPane(Vertical):
     def older_loaded(self) -> None:
         self.loading_older = False
         # A failed page brings no batch to redraw with: drop "loading older…" now.
-        self._status(len(filter_events(self.all_events, self.filter)), self._now)
+        self._status(len(filter_events(self.store.events, self.filter)), self._now)
