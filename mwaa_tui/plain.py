@@ -18,6 +18,7 @@ from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logstate import Interleaver
 from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
 from mwaa_tui.core.snapshots import (
+    AirflowSnapshot,
     AlarmsSnapshot,
     EnvironmentSnapshot,
     HealthUpdate,
@@ -195,7 +196,13 @@ async def _follow(
                     source = health.source.removeprefix("logs:")
                     said = f"{problem}; retrying" if problem else "reading again"
                     warn(f"{source}: {said}")
-            case EnvironmentSnapshot() | MetricsSnapshot() | AlarmsSnapshot() | TrailBatch():
+            case (
+                EnvironmentSnapshot()
+                | MetricsSnapshot()
+                | AlarmsSnapshot()
+                | TrailBatch()
+                | AirflowSnapshot()
+            ):
                 pass  # log pollers emit none of these
             case unknown:
                 assert_never(unknown)

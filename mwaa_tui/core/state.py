@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from mwaa_tui.core.health import during_outage
 from mwaa_tui.core.lifecycle import is_gone
 from mwaa_tui.core.snapshots import (
+    AirflowSnapshot,
     Alarm,
     AlarmsSnapshot,
     EnvironmentSnapshot,
@@ -91,6 +92,8 @@ class MonitorState:
         self.alarms: AlarmsSnapshot | None = None
         self.metrics: MetricsSnapshot | None = None
         self.trail = TrailStore()
+        self.airflow: AirflowSnapshot | None = None
+        """Airflow's own view of the environment, when its poller runs."""
         self.seen: set[str] = set()
         """Which kinds of data have arrived (see FIRST_DATA)."""
 

@@ -17,6 +17,7 @@ from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsGateway, ConfigError
 from mwaa_tui.core.snapshots import (
+    AirflowSnapshot,
     AlarmsSnapshot,
     EnvironmentSnapshot,
     HealthUpdate,
@@ -203,6 +204,8 @@ class MwaaApp(App[int]):
                 state.trail.add(batch)
                 main.show_trail(older=batch.older)
                 self._saw("trail")
+            case AirflowSnapshot() as airflow:
+                state.airflow = airflow  # kept for the pane that will show it
             case unknown:
                 assert_never(unknown)
 
