@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import Generic, TypeVar
 
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.core.snapshots import ROW_TIME, LogEvent, LogRow
 
 T = TypeVar("T")
 
@@ -56,6 +57,62 @@ class RingBuffer(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+by_time = itemgetter(ROW_TIME)
+"""Sort key of a `LogRow`: its timestamp."""
+
+
+class LogBuffer:
+    """One log view's events: the newest `capacity` kept (to draw again under a new
+    filter), and those not drawn yet. While paused, new events wait; past `capacity` the
+    oldest waiting ones are dropped, and those the view would have shown are counted."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.kept: RingBuffer[LogRow] = RingBuffer(capacity)
+        self.pending: list[LogRow] = []
+        """Arrived, not drawn yet (all of them while paused)."""
+        self.dropped = 0
+        """Waiting events that went past `capacity` and passed the filter."""
+        self.paused = False
+
+    def add(self, rows: Iterable[LogRow], shown: Callable[[LogRow], bool]) -> None:
+        """New events; `shown` tells which the view's filter passes."""
+        rows = list(rows)
+        self.kept.extend(rows)
+        self.pending.extend(rows)
+        excess = len(self.pending) - self.capacity
+        if excess > 0:  # a long pause: only the newest `capacity` can be shown anyway
+            gone, self.pending = self.pending[:excess], self.pending[excess:]
+            self.dropped += sum(1 for r in gone if shown(r))
+
+    def waiting(self, shown: Callable[[LogRow], bool]) -> int:
+        """Events that arrived while paused and pass the filter."""
+        return sum(1 for r in self.pending if shown(r)) + self.dropped
+
+    def take(self) -> list[LogRow]:
+        """The events to draw now, oldest first (none while paused)."""
+        if self.paused or not self.pending:
+            return []
+        batch, self.pending, self.dropped = self.pending, [], 0
+        # Components are polled at different moments: in the merged view an older line
+        # is no news, and goes in its place. Lateness is the follower's verdict.
+        batch.sort(key=by_time)
+        return batch
+
+    def everything(self) -> list[LogRow]:
+        """Every kept event to draw afresh, oldest first: while paused, those waiting stay
+        waiting; otherwise nothing is left to draw after them."""
+        held = {id(r) for r in self.pending} if self.paused else set()
+        if not self.paused:
+            self.pending, self.dropped = [], 0
+        return sorted((r for r in self.kept if id(r) not in held), key=by_time)
+
+    def clear(self) -> None:
+        """Forget every event: a new backfill is on its way."""
+        self.kept = RingBuffer(self.capacity)
+        self.pending, self.dropped = [], 0
 
 
 class LogFollower:

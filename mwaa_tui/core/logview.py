@@ -1,17 +1,42 @@
-"""Which log events a view shows: a substring or regex filter and a level threshold."""
+"""Log views: which events a view shows (a substring or regex filter and a level
+threshold) and how it writes them, line by line. Every view formats through here: the
+tail, the task log, Insights results and the window around a moment."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from mwaa_tui.core.format import clock_time
 from mwaa_tui.core.jsonlog import parse_line
 from mwaa_tui.core.levels import at_least, normalise, parse_level
-from mwaa_tui.core.snapshots import LogEvent, LogRow
+from mwaa_tui.core.snapshots import (
+    COMPONENTS,
+    ROW_COMPONENT,
+    ROW_LATE,
+    ROW_LEVEL,
+    ROW_MESSAGE,
+    ROW_TIME,
+    LogEvent,
+    LogRow,
+)
 
 THRESHOLDS: tuple[str | None, ...] = (None, "WARNING", "ERROR")
+
+VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
+"""The merged view, then one per component: the log panes' number keys 1-6."""
+TAGS: dict[str, str] = {
+    "All": "All",
+    "DAGProcessing": "DAG",
+    "Scheduler": "Sched",
+    "Task": "Task",
+    "WebServer": "Web",
+    "Worker": "Worker",
+}
+"""Each view's short name: in the merged view's lines, the pane title and the header."""
+TIMES = ("utc", "local", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +109,37 @@ def shown(event: LogEvent, flt: LogFilter, matcher: Callable[[str], bool] | None
 
 
 def row_shown(row: LogRow, flt: LogFilter, matcher: Callable[[str], bool] | None) -> bool:
-    """`shown` for an event kept as a `LogRow` (level at 6, message at 2)."""
-    return at_least(row[6], flt.level) and (matcher is None or matcher(row[2]))
+    """`shown` for an event kept as a `LogRow`."""
+    return at_least(row[ROW_LEVEL], flt.level) and (matcher is None or matcher(row[ROW_MESSAGE]))
+
+
+# Airflow's own `[2026-11-25T11:53:11.000+0000] ` prefix repeats the event time shown first.
+_AIRFLOW_TS = re.compile(r"^\[\d{4}-\d\d-\d\d[T ][\d:.,]+(?:[+-]\d{2}:?\d{2}|Z)?\] ")
+
+
+def format_row(row: LogRow, *, tag: bool, times: str = "utc") -> list[str]:
+    """Display lines for one event kept as a `LogRow`: time (`utc`, `local` or `off`),
+    `late`, an optional component tag, the message, and its continuation lines."""
+    message = row[ROW_MESSAGE]
+    parts = [] if times == "off" else [clock_time(row[ROW_TIME] / 1000, utc=times == "utc")]
+    if row[ROW_LATE]:
+        parts.append("late")
+    if tag:
+        component = row[ROW_COMPONENT]
+        parts.append(f"{TAGS.get(component, component):<6}")
+    head = " ".join(parts) + " " if parts else ""
+    if message.startswith("["):
+        message = _AIRFLOW_TS.sub("", message, count=1)
+    if "\n" not in message:
+        return [head + message]
+    indent = "" if times == "off" else " " * 9
+    lines = message.split("\n")
+    return [head + lines[0], *(f"{indent}│ {extra}" for extra in lines[1:])]
+
+
+def event_rows(events: Iterable[LogEvent], *, tag: bool) -> list[tuple[str, LogRow]]:
+    """The display lines of whole events (task log, Insights, a window), each with its row."""
+    return [(line, row) for row in (e.row() for e in events) for line in format_row(row, tag=tag)]
 
 
 def next_threshold(level: str | None) -> str | None:

@@ -1,9 +1,14 @@
-"""Turning sanitised strings into Rich `Text`: never markup."""
+"""Turning sanitised strings into Rich `Text` (never markup), and the colours of states,
+severities and log lines."""
 
 from __future__ import annotations
 
+import re
+
+from rich.highlighter import Highlighter
 from rich.text import Text
 
+from mwaa_tui.core.logview import TAGS
 from mwaa_tui.core.sanitize import sanitize
 
 STATE_STYLE = {"ALARM": "bold red", "INSUFFICIENT_DATA": "yellow", "OK": "green"}
@@ -33,3 +38,41 @@ def safe(value: object, style: str = "") -> Text:
 def state_text(state: str) -> Text:
     label = "INSUF" if state == "INSUFFICIENT_DATA" else state
     return Text(f"{STATE_ICON.get(state, '?')} {label}", style=STATE_STYLE.get(state, ""))
+
+
+TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
+"""The colour of each component's tag (`core.logview.TAGS`) in the merged view."""
+_TAG_NAMES = "|".join(re.escape(tag) for view, tag in TAGS.items() if view != "All")
+
+
+class LevelHighlighter(Highlighter):
+    """Colours time, component tag and level in lines `core.logview.format_row` wrote."""
+
+    _time = re.compile(r"^\d\d:\d\d:\d\d")
+    _tag = re.compile(rf"^(?:\d\d:\d\d:\d\d )?(?:late )?({_TAG_NAMES}) ")
+    _late = re.compile(r"^(?:\d\d:\d\d:\d\d )?(late) ")
+    _error = re.compile(
+        r"\b(ERROR|CRITICAL|FATAL)\b|\[(?:ERROR|CRITICAL)\]|\"level\": ?\"(?:error|critical)\"",
+        re.I,
+    )
+    _warning = re.compile(r"\b(WARNING|WARN)\b|\[WARNING\]|\"level\": ?\"warn(?:ing)?\"", re.I)
+    _debug = re.compile(r"\bDEBUG\b")
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        if plain.lstrip(" ").startswith("│ "):
+            text.stylize("dim")
+            return
+        if m := self._time.match(plain):
+            text.stylize("dim", 0, m.end())
+        if m := self._late.match(plain):
+            text.stylize("bold yellow", m.start(1), m.end(1))
+        if m := self._tag.match(plain):
+            text.stylize(TAG_STYLE.get(m.group(1), ""), m.start(1), m.end(1))
+        if m := self._error.search(plain):
+            text.stylize("bold red", m.start(), m.end())
+            text.stylize("red", m.end())
+        elif m := self._warning.search(plain):
+            text.stylize("bold yellow", m.start(), m.end())
+        elif m := self._debug.search(plain):
+            text.stylize("dim", m.start(), m.end())

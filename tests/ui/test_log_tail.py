@@ -31,7 +31,8 @@ def airflow(t: float, level: str, message: str) -> str:
 
 def highlighted(view: LogView, row: int) -> list[str]:
     """The texts drawn with the match style on the screen row showing `row`."""
-    y = view._display_y(row) - int(view.scroll_y)
+    y = view.screen_row(row)
+    assert y is not None, f"row {row} is off screen"
     return [
         seg.text
         for seg in view.render_line(y)
@@ -100,7 +101,7 @@ async def test_wrap_shows_a_long_line_whole_and_fullscreen_keeps_it(
         await pilot.press("w")
         assert view.virtual_size.height > rows_before
         row = next(i for i, ln in enumerate(view.lines) if "THE-END" in ln)
-        view.scroll_to(y=view._display_y(view._base + row), animate=False, immediate=True)
+        view.scroll_to_row(view.first_row + row)
         await pilot.pause()
         assert "THE-END" in screen_text(app)
         await pilot.press("z")

@@ -129,8 +129,8 @@ async def test_find_brings_a_match_far_to_the_right_into_view() -> None:
         assert view.find(forward=False, from_end=True) == 1
         await pilot.pause()
         assert view.scroll_x > 0
-        y = view._display_y(view.cursor or 0) - int(view.scroll_y)
-        assert 0 <= y < view.size.height
+        y = view.screen_row(view.cursor or 0)
+        assert y is not None
         assert "NEEDLE" in view.render_line(y).text
 
 
@@ -149,7 +149,7 @@ async def test_a_long_pause_keeps_counting_but_holds_only_a_buffer_of_lines() ->
         pane.flush()
         await pilot.pause()
         assert pane.waiting == 25
-        assert len(pane._pending) == 10
+        assert len(pane.buffer.pending) == 10
         assert pane.query_one(LogView).lines == []
         pane.set_paused(False)
         await pilot.pause()

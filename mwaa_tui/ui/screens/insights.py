@@ -19,11 +19,11 @@ from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.backoff import retry_delay
 from mwaa_tui.core.cost import insights_cost
 from mwaa_tui.core.format import human_bytes
-from mwaa_tui.core.logview import compile_search
+from mwaa_tui.core.logview import compile_search, event_rows
 from mwaa_tui.core.snapshots import LogConfig, QueryProgress
 from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
+from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 RANGES: tuple[tuple[str, int], ...] = (

@@ -11,9 +11,10 @@ from textual.widgets import Static
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import stamp
+from mwaa_tui.core.logview import event_rows
 from mwaa_tui.core.snapshots import LogConfig, LogEvent
 from mwaa_tui.pollers.logs import fetch_window
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
+from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 

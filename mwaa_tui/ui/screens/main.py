@@ -19,6 +19,7 @@ from mwaa_tui.core.callstats import worst_pace
 from mwaa_tui.core.cost import project_cost
 from mwaa_tui.core.format import health_line
 from mwaa_tui.core.health import expired_advice
+from mwaa_tui.core.logview import TAGS, VIEWS
 from mwaa_tui.core.snapshots import ErrorInfo, LogBatch, MetricSeries, SourceHealth
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.metrics import MetricsPoller
@@ -41,7 +42,7 @@ from mwaa_tui.ui.screens.trail_detail import TrailDetail
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
-from mwaa_tui.ui.widgets.logs import TAGS, VIEWS, LogPanes
+from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine

@@ -16,11 +16,12 @@ from textual.widgets import Static, Tree
 from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.backoff import retry_delay
 from mwaa_tui.core.format import ago
+from mwaa_tui.core.logview import event_rows
 from mwaa_tui.core.snapshots import LogEvent
 from mwaa_tui.core.tasklogs import TaskAttempt, attempt_finished, build_tree, failed
 from mwaa_tui.pollers.tasklogs import PartialRead, list_attempts, read_attempt
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
-from mwaa_tui.ui.widgets.logs import LevelHighlighter, event_rows
+from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24

@@ -13,72 +13,52 @@ from mwaa_tui.core.alarms import describe_condition
 from mwaa_tui.core.format import relative
 from mwaa_tui.core.snapshots import Alarm
 from mwaa_tui.ui.text import safe, state_text
+from mwaa_tui.ui.widgets.table import Columns, KeyedTable
 
 
-class AlarmTable(DataTable[Text]):
-    """Rows keyed by alarm name; rebuilt only when the order changes."""
+class AlarmTable(KeyedTable):
+    """Draws the alarms it is given, ALARM first; rows keyed by alarm name."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.alarms: tuple[Alarm, ...] = ()
         self.loaded = False
-        self._shown: dict[tuple[str, str], str] = {}
-        self._order: list[str] = []
 
     def on_mount(self) -> None:
-        self._columns(())
-
-    def _columns(self, alarms: tuple[Alarm, ...]) -> None:
-        # Explicit widths: auto-sized columns come out differently from run to run.
-        name = max([5, *(len(a.name) for a in alarms)])
-        condition = max([9, *(len(describe_condition(a)) for a in alarms)])
-        self.clear(columns=True)
-        self.add_column("State", key="state", width=8)
-        self.add_column("Alarm", key="name", width=min(name, 48))
-        self.add_column("Since", key="since", width=5)
-        self.add_column("Condition", key="condition", width=min(condition, 60))
-        reason = max([6, *(len(a.reason) for a in alarms)])
-        self.add_column("Reason", key="reason", width=min(reason, 120))
-
-    def _cells(self, alarm: Alarm, now: float) -> dict[str, Text]:
-        since = relative(now - alarm.updated) if alarm.updated else "?"
-        return {
-            "state": state_text(alarm.state),
-            "name": safe(alarm.name, "bold" if alarm.state == "ALARM" else ""),
-            "since": safe(since, "dim"),
-            "condition": safe(describe_condition(alarm), "dim"),
-            "reason": safe(alarm.reason, "red" if alarm.state == "ALARM" else "dim"),
-        }
+        self.show_rows(_columns(()), [])
 
     def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
         self.alarms = alarms
         self.loaded = True
-        order = [a.name for a in alarms]
-        if order != self._order:
-            selected = self._selected_key()
-            self._columns(alarms)
-            self._shown.clear()
-            for alarm in alarms:
-                cells = self._cells(alarm, now)
-                self._shown.update(
-                    ((alarm.name, k), c.plain + str(c.style)) for k, c in cells.items()
-                )
-                self.add_row(*cells.values(), key=alarm.name)
-            self._order = order
-            if selected in order:
-                self.move_cursor(row=order.index(selected))
-            return
-        for alarm in alarms:
-            for column, cell in self._cells(alarm, now).items():
-                key = (alarm.name, column)
-                if self._shown.get(key) != cell.plain + str(cell.style):
-                    self._shown[key] = cell.plain + str(cell.style)
-                    self.update_cell(alarm.name, column, cell)
+        self.show_rows(_columns(alarms), [(a.name, _cells(a, now)) for a in alarms])
 
-    def _selected_key(self) -> str | None:
-        if not self._order or self.cursor_row >= len(self._order):
-            return None
-        return self._order[self.cursor_row]
+    def highlighted(self) -> Alarm | None:
+        key = self.cursor_key()
+        return next((a for a in self.alarms if a.name == key), None)
+
+
+def _columns(alarms: tuple[Alarm, ...]) -> Columns:
+    name = max([5, *(len(a.name) for a in alarms)])
+    condition = max([9, *(len(describe_condition(a)) for a in alarms)])
+    reason = max([6, *(len(a.reason) for a in alarms)])
+    return (
+        ("state", "State", 8),
+        ("name", "Alarm", min(name, 48)),
+        ("since", "Since", 5),
+        ("condition", "Condition", min(condition, 60)),
+        ("reason", "Reason", min(reason, 120)),
+    )
+
+
+def _cells(alarm: Alarm, now: float) -> tuple[Text, ...]:
+    since = relative(now - alarm.updated) if alarm.updated else "?"
+    return (
+        state_text(alarm.state),
+        safe(alarm.name, "bold" if alarm.state == "ALARM" else ""),
+        safe(since, "dim"),
+        safe(describe_condition(alarm), "dim"),
+        safe(alarm.reason, "red" if alarm.state == "ALARM" else "dim"),
+    )
 
 
 class AlarmsPane(Vertical):
@@ -130,10 +110,7 @@ class AlarmsPane(Vertical):
             self.alarm = alarm
 
     def highlighted(self) -> Alarm | None:
-        table = self.query_one(AlarmTable)
-        if table.alarms and table.cursor_row < len(table.alarms):
-            return table.alarms[table.cursor_row]
-        return None
+        return self.query_one(AlarmTable).highlighted()
 
     def action_history(self) -> None:
         if (alarm := self.highlighted()) is not None:

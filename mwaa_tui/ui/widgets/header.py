@@ -7,18 +7,11 @@ from textual.widgets import Static
 
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.lifecycle import lifecycle
+from mwaa_tui.core.logview import TAGS
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
 
 LIFE_ICON = {"ok": "●", "warn": "◌", "error": "✖"}
-
-SHORT = {
-    "DAGProcessing": "DAG",
-    "Scheduler": "Sched",
-    "Task": "Task",
-    "WebServer": "Web",
-    "Worker": "Worker",
-}
 
 
 class EnvironmentHeader(Static):
@@ -78,7 +71,7 @@ class EnvironmentHeader(Static):
         out.append("\n")
         out.append(" logs ", style="dim")
         for cfg in snap.logging:
-            name = SHORT.get(cfg.component, cfg.component)
+            name = TAGS.get(cfg.component, cfg.component)
             if cfg.enabled:
                 out.append(f"{name} ", style="bold")
                 out.append(f"{cfg.level or '?'}  ", style="cyan")

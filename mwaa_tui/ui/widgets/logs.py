@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 
-from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -16,117 +14,48 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
-from mwaa_tui.core.format import clock_time, stamp
-from mwaa_tui.core.logstate import RingBuffer
+from mwaa_tui.core.format import stamp
+from mwaa_tui.core.logstate import LogBuffer
 from mwaa_tui.core.logview import (
+    TIMES,
+    VIEWS,
     LogFilter,
     compile_matcher,
     compile_search,
+    format_row,
     next_threshold,
     row_shown,
 )
-from mwaa_tui.core.snapshots import COMPONENTS, LogBatch, LogConfig, LogEvent, LogRow
+from mwaa_tui.core.snapshots import (
+    ROW_COMPONENT,
+    ROW_MESSAGE,
+    ROW_STREAM,
+    ROW_TIME,
+    LogBatch,
+    LogConfig,
+    LogRow,
+)
+from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
-TAGS = {
-    "All": "All",
-    "DAGProcessing": "DAG",
-    "Scheduler": "Sched",
-    "Task": "Task",
-    "WebServer": "Web",
-    "Worker": "Worker",
-}
-TAG_STYLE = {"DAG": "magenta", "Sched": "cyan", "Task": "blue", "Web": "green", "Worker": "yellow"}
-VIEWS: tuple[str, ...] = ("All", *COMPONENTS)
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
 together are drawn in one repaint."""
 REPAINT_SPACING = 1.0
 """At most one repaint of the tail a second: a scrolled pane is redrawn whole, and on a
 slow link those bytes, not the log volume, are the cost."""
-
-
-class LevelHighlighter(Highlighter):
-    """Colours time, component tag and level in lines this module formats."""
-
-    _time = re.compile(r"^\d\d:\d\d:\d\d")
-    _tag = re.compile(r"^(?:\d\d:\d\d:\d\d )?(?:late )?(DAG|Sched|Task|Web|Worker) ")
-    _late = re.compile(r"^(?:\d\d:\d\d:\d\d )?(late) ")
-    _error = re.compile(
-        r"\b(ERROR|CRITICAL|FATAL)\b|\[(?:ERROR|CRITICAL)\]|\"level\": ?\"(?:error|critical)\"",
-        re.I,
-    )
-    _warning = re.compile(r"\b(WARNING|WARN)\b|\[WARNING\]|\"level\": ?\"warn(?:ing)?\"", re.I)
-    _debug = re.compile(r"\bDEBUG\b")
-
-    def highlight(self, text: Text) -> None:
-        plain = text.plain
-        if plain.lstrip(" ").startswith("│ "):
-            text.stylize("dim")
-            return
-        if m := self._time.match(plain):
-            text.stylize("dim", 0, m.end())
-        if m := self._late.match(plain):
-            text.stylize("bold yellow", m.start(1), m.end(1))
-        if m := self._tag.match(plain):
-            text.stylize(TAG_STYLE.get(m.group(1), ""), m.start(1), m.end(1))
-        if m := self._error.search(plain):
-            text.stylize("bold red", m.start(), m.end())
-            text.stylize("red", m.end())
-        elif m := self._warning.search(plain):
-            text.stylize("bold yellow", m.start(), m.end())
-        elif m := self._debug.search(plain):
-            text.stylize("dim", m.start(), m.end())
-
-
-# Airflow's own `[2026-11-25T11:53:11.000+0000] ` prefix repeats the event time shown first.
-_AIRFLOW_TS = re.compile(r"^\[\d{4}-\d\d-\d\d[T ][\d:.,]+(?:[+-]\d{2}:?\d{2}|Z)?\] ")
-
-
-def format_row(row: LogRow, *, tag: bool, times: str = "utc") -> list[str]:
-    """Display lines for one event kept as a `LogRow`: time (`utc`, `local` or `off`),
-    `late`, an optional component tag, the message, and its continuation lines."""
-    component, timestamp, message, late = row[0], row[1], row[2], row[7]
-    parts = [] if times == "off" else [clock_time(timestamp / 1000, utc=times == "utc")]
-    if late:
-        parts.append("late")
-    if tag:
-        parts.append(f"{TAGS.get(component, component):<6}")
-    head = " ".join(parts) + " " if parts else ""
-    if message.startswith("["):
-        message = _AIRFLOW_TS.sub("", message, count=1)
-    if "\n" not in message:
-        return [head + message]
-    indent = "" if times == "off" else " " * 9
-    lines = message.split("\n")
-    return [head + lines[0], *(f"{indent}│ {extra}" for extra in lines[1:])]
-
-
-def event_rows(events: Iterable[LogEvent], *, tag: bool) -> list[tuple[str, LogRow]]:
-    """The display lines of whole events (task log, Insights, a window), each with its row."""
-    return [(line, row) for row in (e.row() for e in events) for line in format_row(row, tag=tag)]
-
-
-TIMES = ("utc", "local", "off")
 TIMES_NOTE = {"local": "times are local (T: none)", "off": "no times (T: UTC)"}
 
 
 class ComponentLog(Vertical):
-    """One component's tail (or the merged one), or its disabled state.
-
-    Every event is kept in a ring buffer so a new filter can redraw the view; while
-    paused, new events wait and are counted.
-    """
+    """One component's tail (or the merged one), or its disabled state. Its events are
+    kept in a `LogBuffer`, so a new filter can draw them again and a pause can hold them."""
 
     def __init__(self, view: str, capacity: int, **kwargs: object) -> None:
         super().__init__(id=f"log-{view}", **kwargs)  # type: ignore[arg-type]
         self.view = view
         self.capacity = capacity
-        self.events: RingBuffer[LogRow] = RingBuffer(capacity)
-        self._pending: list[LogRow] = []
-        self._dropped_waiting = 0
-        """Events that arrived while paused and passed the filter, beyond what is kept."""
-        self.paused = False
+        self.buffer = LogBuffer(capacity)
         self.filter = LogFilter()
         self.matcher: Callable[[str], bool] | None = None
         self.times = "utc"
@@ -150,6 +79,9 @@ class ComponentLog(Vertical):
         else:
             state.display = False
 
+    def shown(self, row: LogRow) -> bool:
+        return row_shown(row, self.filter, self.matcher)
+
     def _lines(self, rows: Iterable[LogRow]) -> list[tuple[str, LogRow]]:
         tag = self.view == "All"
         flt, matcher, times = self.filter, self.matcher, self.times
@@ -161,38 +93,24 @@ class ComponentLog(Vertical):
         ]
 
     def queue(self, rows: Iterable[LogRow]) -> None:
-        rows = list(rows)
-        self.events.extend(rows)
-        self._pending.extend(rows)
-        excess = len(self._pending) - self.capacity
-        if excess > 0:  # a long pause: only the newest `capacity` can be shown anyway
-            gone, self._pending = self._pending[:excess], self._pending[excess:]
-            self._dropped_waiting += sum(1 for r in gone if row_shown(r, self.filter, self.matcher))
+        self.buffer.add(rows, self.shown)
 
     @property
     def waiting(self) -> int:
         """Events that arrived while paused and pass the filter."""
-        kept = sum(1 for r in self._pending if row_shown(r, self.filter, self.matcher))
-        return kept + self._dropped_waiting
+        return self.buffer.waiting(self.shown)
 
     def flush(self) -> None:
-        if self._pending and not self.paused:
-            batch, self._pending = self._pending, []
-            self._dropped_waiting = 0
-            log = self.query_one(LogView)
-            # Components are polled at different moments: in the merged view an older
-            # line is no news, and goes in its place. Lateness is the follower's verdict.
-            batch.sort(key=lambda r: r[1])
-            lines = self._lines(batch)
-            if lines:
-                log.write_in_order(lines)
+        lines = self._lines(self.buffer.take())
+        if lines:
+            self.query_one(LogView).write_in_order(lines)
 
     def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
         self.filter, self.matcher = flt, matcher
         self.redraw()
 
     def set_paused(self, paused: bool) -> None:
-        self.paused = paused
+        self.buffer.paused = paused
         if not paused:
             self.flush()
             self.query_one(LogView).action_follow()
@@ -200,19 +118,11 @@ class ComponentLog(Vertical):
     def redraw(self) -> None:
         log = self.query_one(LogView)
         log.clear()
-        held = {id(e) for e in self._pending} if self.paused else set()
-        kept = sorted((r for r in self.events if id(r) not in held), key=lambda r: r[1])
-        lines = self._lines(kept)
-        if not self.paused:
-            self._pending = []
-            self._dropped_waiting = 0
-        log.write_rows(lines)
+        log.write_rows(self._lines(self.buffer.everything()))
 
     def reset(self) -> None:
         """Forget every event: a new backfill is on its way."""
-        self.events = RingBuffer(self.capacity)
-        self._pending = []
-        self._dropped_waiting = 0
+        self.buffer.clear()
         self.query_one(LogView).clear()
 
 
@@ -533,10 +443,10 @@ class LogPanes(Vertical):
     def action_save(self) -> None:
         view = self.query_one(f"#log-{self.current}", ComponentLog)
         lines = [
-            f"{stamp(r[1] / 1000)} {r[0]} {r[3]} {line}"
-            for r in view.events
-            if row_shown(r, self.filter, view.matcher)
-            for line in r[2].split("\n")
+            f"{stamp(r[ROW_TIME] / 1000)} {r[ROW_COMPONENT]} {r[ROW_STREAM]} {line}"
+            for r in view.buffer.kept
+            if view.shown(r)
+            for line in r[ROW_MESSAGE].split("\n")
         ]
         self.post_message(self.Save(self.current, "\n".join(lines) + "\n"))
 

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mwaa_tui.core.snapshots import LogEvent, LogRow
+from mwaa_tui.core.snapshots import ROW_TIME, LogEvent, LogRow
 
 MATCH_STYLE = Style(color="black", bgcolor="yellow")
 CURSOR_STYLE = Style(bgcolor="grey30")
@@ -131,6 +131,21 @@ class LogView(ScrollView, can_focus=True):
     def line_count(self) -> int:
         return len(self._texts)
 
+    @property
+    def first_row(self) -> int:
+        """The absolute number of `lines[0]`: a line keeps its number while older ones go."""
+        return self._base
+
+    def screen_row(self, row: int) -> int | None:
+        """Where absolute row `row` is drawn (its first part when wrapped), counted from
+        the view's top; None when it is scrolled out of sight."""
+        y = self._display_y(row) - int(self.scroll_y)
+        return y if 0 <= y < self.scrollable_content_region.height else None
+
+    def scroll_to_row(self, row: int) -> None:
+        """Scroll so that absolute row `row` is the top line."""
+        self.scroll_to(y=self._display_y(max(row, self._base)), animate=False, immediate=True)
+
     def event_at(self, row: int) -> LogEvent | None:
         source = self._events[row - self._base]
         return LogEvent.from_row(source) if source is not None else None
@@ -177,7 +192,7 @@ class LogView(ScrollView, can_focus=True):
     def last_timestamp(self) -> int | None:
         """Timestamp of the newest event shown, if the last line has one."""
         last = self._events[-1] if self._events else None
-        return last[1] if last is not None else None
+        return last[ROW_TIME] if last is not None else None
 
     def write_in_order(self, rows: Iterable[tuple[str, LogRow | None]]) -> None:
         """Add rows in time order (rows without an event count as newest): rows older than
@@ -455,7 +470,7 @@ class LogView(ScrollView, can_focus=True):
 
 
 def _when(source: LogRow | None) -> int:
-    return source[1] if source is not None else 2**63
+    return source[ROW_TIME] if source is not None else 2**63
 
 
 def _untab(text: str) -> str:

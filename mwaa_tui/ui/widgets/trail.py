@@ -11,81 +11,78 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from mwaa_tui.core.format import clock_time, relative
 from mwaa_tui.core.snapshots import TrailEvent
 from mwaa_tui.core.state import TrailStore
 from mwaa_tui.core.trail import ACCESS, TrailFilter, filter_events, shorten_agent
 from mwaa_tui.ui.text import safe
+from mwaa_tui.ui.widgets.table import Columns, KeyedTable
 
 MAX_ROWS = 500
 """Rows drawn at once; the filter narrows the rest, `o` pages back."""
 LATENCY_NOTE_AFTER = 15 * 60
 
 
-class TrailTable(DataTable[Text]):
-    """Draws the events it is given; rows keyed by EventId."""
+def _widest(values: list[str], least: int, most: int) -> int:
+    return max(least, min(most, max((len(v) for v in values), default=0)))
+
+
+def _columns(events: list[TrailEvent]) -> Columns:
+    return (
+        ("time", "Ago", 3),
+        ("name", "Event", _widest([e.name for e in events], 5, 26)),
+        ("error", "Error", _widest([e.error_code for e in events], 5, 24)),
+        ("user", "User", _widest([e.user for e in events], 4, 40)),
+        ("at", "Time (UTC)", 10),
+        ("ip", "Source IP", _widest([e.source_ip for e in events], 9, 39)),
+        ("agent", "Agent", 16),
+        ("ro", "RO", 3),
+    )
+
+
+class TrailTable(KeyedTable):
+    """Draws the events it is given, newest first; rows keyed by EventId."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.events: list[TrailEvent] = []
-        self._ago: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        self._columns()
-
-    def _columns(self) -> None:
-        # Explicit widths: auto-sized columns come out differently from run to run.
-        def widest(values: list[str], least: int, most: int) -> int:
-            return max(least, min(most, max((len(v) for v in values), default=0)))
-
-        events = self.events
-        self.clear(columns=True)
-        self.add_column("Ago", key="time", width=3)
-        self.add_column("Event", key="name", width=widest([e.name for e in events], 5, 26))
-        self.add_column("Error", key="error", width=widest([e.error_code for e in events], 5, 24))
-        self.add_column("User", key="user", width=widest([e.user for e in events], 4, 40))
-        self.add_column("Time (UTC)", key="at", width=10)
-        self.add_column("Source IP", key="ip", width=widest([e.source_ip for e in events], 9, 39))
-        self.add_column("Agent", key="agent", width=16)
-        self.add_column("RO", key="ro", width=3)
+        self.show_rows(_columns([]), [])
 
     def show(self, events: list[TrailEvent], now: float) -> None:
-        selected = self.selected()
         self.events = events[:MAX_ROWS]
-        self._ago = {e.event_id: f"{relative(now - e.time):>3}" for e in self.events}
-        self._columns()
-        for event in self.events:
-            error = bool(event.error_code)
-            self.add_row(
-                safe(self._ago[event.event_id], "dim"),
-                safe(event.name, "bold red" if error else "bold"),
-                safe(event.error_code, "bold white on red" if error else ""),
-                safe(event.user),
-                safe(clock_time(event.time), "dim"),
-                safe(event.source_ip, "dim"),
-                safe(shorten_agent(event.user_agent), "dim"),
-                safe("?" if event.read_only is None else "yes" if event.read_only else "no", "dim"),
-                key=event.event_id,
-            )
-        if selected is not None:
-            ids = [e.event_id for e in self.events]
-            if selected.event_id in ids:
-                self.move_cursor(row=ids.index(selected.event_id))
+        rows = [(e.event_id, _cells(e, now)) for e in self.events]
+        self.show_rows(_columns(self.events), rows)
 
     def refresh_times(self, now: float, rows: int = 60) -> None:
         """Keep the relative times of the top rows current."""
         for event in self.events[:rows]:
-            ago = f"{relative(now - event.time):>3}"
-            if self._ago.get(event.event_id) != ago:
-                self._ago[event.event_id] = ago
-                self.update_cell(event.event_id, "time", safe(ago, "dim"))
+            self.set_cell(event.event_id, 0, _ago(event, now))
 
     def selected(self) -> TrailEvent | None:
-        if not self.events or self.cursor_row >= len(self.events) or self.row_count == 0:
-            return None
-        return self.events[self.cursor_row]
+        key = self.cursor_key()
+        return next((e for e in self.events if e.event_id == key), None)
+
+
+def _ago(event: TrailEvent, now: float) -> Text:
+    return safe(f"{relative(now - event.time):>3}", "dim")
+
+
+def _cells(event: TrailEvent, now: float) -> tuple[Text, ...]:
+    error = bool(event.error_code)
+    return (
+        _ago(event, now),
+        safe(event.name, "bold red" if error else "bold"),
+        safe(event.error_code, "bold white on red" if error else ""),
+        safe(event.user),
+        safe(clock_time(event.time), "dim"),
+        safe(event.source_ip, "dim"),
+        safe(shorten_agent(event.user_agent), "dim"),
+        safe("?" if event.read_only is None else "yes" if event.read_only else "no", "dim"),
+    )
 
 
 class TrailPane(Vertical):
