@@ -26,6 +26,8 @@ from mwaa_tui.core.snapshots import (
     LogConfig,
     LogEvent,
     MetricsSnapshot,
+    QueryProgress,
+    TaskLogBatch,
     TrailBatch,
     Update,
 )
@@ -202,6 +204,8 @@ async def _follow(
                 | AlarmsSnapshot()
                 | TrailBatch()
                 | AirflowSnapshot()
+                | TaskLogBatch()
+                | QueryProgress()
             ):
                 pass  # log pollers emit none of these
             case unknown:

@@ -218,6 +218,16 @@ class LogBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskLogBatch:
+    """More of one task attempt's log, oldest first."""
+
+    stream: str
+    events: tuple[LogEvent, ...]
+    finished: bool = False
+    """Airflow logged the attempt's final state: nothing more will come."""
+
+
+@dataclass(frozen=True, slots=True)
 class MetricSeries:
     """One sparkline's worth of data, oldest point first."""
 
@@ -485,6 +495,8 @@ Update: TypeAlias = (
     | AlarmsSnapshot
     | TrailBatch
     | HealthUpdate
+    | TaskLogBatch
+    | QueryProgress
     | AirflowSnapshot
 )
 # fmt: on

@@ -30,8 +30,9 @@ class PartialPoll(Exception):
 class Poller(ABC):
     """One source polled on its own interval.
 
-    `poll()` returns the snapshots or deltas to emit; `run()` loops forever,
-    emitting them and a `HealthUpdate` after every attempt.
+    `poll()` returns the snapshots or deltas to emit; `run()` loops, emitting them and a
+    `HealthUpdate` after every attempt, until the poller is cancelled or sets `finished`
+    (a source with nothing more to give: a task attempt that ended, a completed query).
     """
 
     source: str = "poller"
@@ -50,6 +51,7 @@ class Poller(ABC):
         self.clock = clock
         self.rng = rng or random.Random()
         self.health = SourceHealth(self.source, interval=interval)
+        self.finished = False
         self._wake = asyncio.Event()
 
     @abstractmethod
@@ -100,6 +102,8 @@ class Poller(ABC):
     async def run(self, emit: Emit) -> None:
         while True:
             delay = await self.step(emit)
+            if self.finished:
+                return
             await self._sleep(delay)
 
     async def _sleep(self, delay: float) -> None:

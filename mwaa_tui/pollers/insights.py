@@ -8,7 +8,8 @@ from typing import Any
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.logview import insights_query, insights_timestamp
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import QueryProgress
+from mwaa_tui.core.snapshots import QueryProgress, Update
+from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.logs import to_event
 
 RESULT_LIMIT = 1000
@@ -62,3 +63,31 @@ async def query_progress(
 
 async def stop_query(gateway: AwsGateway, query_id: str) -> None:
     await gateway.call("logs", "stop_query", queryId=query_id)
+
+
+class InsightsPoller(Poller):
+    """One query's status and statistics at the poll interval, its rows once complete. A
+    failed read backs off as any poller's does; the query runs on in the service."""
+
+    source = "insights"
+
+    def __init__(
+        self,
+        gateway: AwsGateway,
+        query_id: str,
+        components: Mapping[str, str],
+        *,
+        redact: bool,
+        **kw: Any,
+    ) -> None:
+        super().__init__(gateway, **kw)
+        self.query_id = query_id
+        self.components = components
+        self.redact = redact
+
+    async def poll(self) -> Sequence[Update]:
+        progress = await query_progress(
+            self.gateway, self.query_id, self.components, redact=self.redact
+        )
+        self.finished = progress.done
+        return [progress]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from mwaa_tui.aws.clients import AwsError, AwsGateway
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.snapshots import LogEvent
-from mwaa_tui.core.tasklogs import TaskAttempt, parse_stream
+from mwaa_tui.core.snapshots import LogEvent, TaskLogBatch, Update
+from mwaa_tui.core.tasklogs import TaskAttempt, attempt_finished, parse_stream
+from mwaa_tui.pollers.base import PartialPoll, Poller
 from mwaa_tui.pollers.logs import to_event
 from mwaa_tui.pollers.pages import pages
 
@@ -108,3 +110,35 @@ async def read_attempt(
             return events, following or token
         token = following
     return events, token
+
+
+class TaskLogPoller(Poller):
+    """One attempt's log from its first line, read on at the poll interval until Airflow
+    logs a final state. A failed read backs off as any poller's does, and the next one
+    goes on from the last page read: nothing is read twice."""
+
+    source = "tasklog"
+
+    def __init__(
+        self, gateway: AwsGateway, group: str, attempt: TaskAttempt, *, redact: bool, **kw: Any
+    ) -> None:
+        super().__init__(gateway, **kw)
+        self.group = group
+        self.attempt = attempt
+        self.redact = redact
+        self.token: str | None = None
+
+    async def poll(self) -> Sequence[Update]:
+        stream = self.attempt.stream
+        try:
+            events, self.token = await read_attempt(
+                self.gateway, self.group, stream, self.token, redact=self.redact
+            )
+        except PartialRead as partial:
+            self.token = partial.token
+            raise PartialPoll([self._batch(partial.events)], partial.error) from None
+        return [self._batch(events)]
+
+    def _batch(self, events: list[LogEvent]) -> TaskLogBatch:
+        self.finished = attempt_finished(e.message for e in events)
+        return TaskLogBatch(self.attempt.stream, tuple(events), finished=self.finished)

@@ -23,6 +23,8 @@ from mwaa_tui.core.snapshots import (
     HealthUpdate,
     LogBatch,
     MetricsSnapshot,
+    QueryProgress,
+    TaskLogBatch,
     TrailBatch,
     Update,
 )
@@ -206,6 +208,8 @@ class MwaaApp(App[int]):
                 self._saw("trail")
             case AirflowSnapshot() as airflow:
                 state.airflow = airflow  # kept for the pane that will show it
+            case TaskLogBatch() | QueryProgress():
+                pass  # the task log's and Insights' pollers post to their own screens
             case unknown:
                 assert_never(unknown)
 

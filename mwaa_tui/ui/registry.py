@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from textual.dom import DOMNode
 from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsGateway
-from mwaa_tui.core.snapshots import COMPONENTS, Emit, EnvironmentSnapshot, LogConfig
+from mwaa_tui.core.snapshots import COMPONENTS, Emit, EnvironmentSnapshot, LogConfig, Update
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.environment import EnvironmentPoller
@@ -16,8 +17,26 @@ from mwaa_tui.pollers.logs import LogPoller
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.ui.messages import Updated
 
 P = TypeVar("P", bound=Poller)
+
+
+def run_poller(node: DOMNode, poller: Poller, *, group: str) -> Worker[None]:
+    """Run `poller` in a worker of `node` (a screen that follows or polls), its updates
+    posted to `node` as `Updated` messages: the same loop, back-off and health as the
+    app's own pollers. A second poller in `group` replaces the first."""
+
+    def emit(update: Update) -> None:
+        node.post_message(Updated(update))
+
+    return node.run_worker(
+        poller.run(emit),
+        name=poller.source,
+        group=group,
+        exclusive=True,
+        exit_on_error=False,
+    )
 
 
 class PollerRegistry:

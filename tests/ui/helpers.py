@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricRow
 from mwaa_tui.ui.widgets.trail import TrailTable
+from tests.conftest import put_events
 
 FAST = Intervals(environment=1.0, logs=0.3, metrics=2.0, alarms=0.5, trail=1.0)
 
@@ -53,3 +56,12 @@ def screen_text(app: MwaaApp) -> str:
     return "".join(html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)).replace(
         "\xa0", " "
     )
+
+
+def worker_lines(sandbox: Sandbox, count: int = 5, environment: str = "demo") -> None:
+    """A few Worker lines of the last minute. The simulated story writes Worker lines only
+    around task attempts, which a test's first seconds may not include."""
+    group = sandbox.mwaa.environments[environment].group_name("Worker")
+    now = int(time.time() * 1000)
+    lines = [(now - 60_000 + i * 1000, f"worker heartbeat {i}") for i in range(count)]
+    put_events(sandbox, group, "worker_test.log", lines)

@@ -24,6 +24,7 @@ from tests.ui.helpers import (
     screen_text,
     subtitle,
     trail_names,
+    worker_lines,
 )
 
 PANES = ("logs", "metrics", "alarms", "trail")
@@ -42,6 +43,7 @@ async def test_every_pane_fills_with_half_of_every_service_throttled(
     demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings, seed: int
 ) -> None:
     sandbox.faults = Faults(throttle={"all": 0.5}, seed=seed)
+    worker_lines(sandbox)
     app = make_app(aws_settings)
     async with app.run_test(size=(160, 48)) as pilot:
         # The benchmark holds the 10 s target; here a margin for a loaded test machine.

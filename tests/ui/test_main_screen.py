@@ -23,6 +23,7 @@ from tests.ui.helpers import (
     screen_text,
     subtitle,
     trail_names,
+    worker_lines,
 )
 
 
@@ -55,6 +56,7 @@ async def test_denied_and_throttled_services_leave_the_other_panes_alone(
 ) -> None:
     sandbox.faults.deny.add("cloudtrail")
     sandbox.faults.throttle["logs"] = 0.5
+    worker_lines(sandbox)
     app = make_app(aws_settings)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(
@@ -162,6 +164,7 @@ async def test_disabled_component_and_a_logging_change_without_restart(
     sim.setup(time.time(), history=300)
     env = sandbox.mwaa.environments["demo"]
     env.logging["WebServer"] = ComponentLogging(enabled=False, level="CRITICAL")
+    worker_lines(sandbox)
     app = make_app(aws_settings)
     async with app.run_test(size=(120, 40)) as pilot:
         state = app.query_one("#log-state-WebServer")
@@ -255,10 +258,11 @@ async def test_pause_counts_new_lines_and_filters_combine_with_the_level(
 
 
 async def test_saving_a_log_view_and_switching_to_local_time(
-    demo: Simulator, aws_settings: AwsSettings, tmp_path
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings, tmp_path
 ) -> None:
     import stat
 
+    worker_lines(sandbox)
     app = make_app(aws_settings, save_dir=tmp_path / "saved")
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: len(log_lines(app, "Worker")) > 2, what="worker lines")

@@ -31,13 +31,13 @@ from mwaa_tui.ui.oneoff import describe_failure, run_oneoff
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart
 from mwaa_tui.ui.screens.insights import InsightsSearch
-from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskLog
+from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskGroup, TaskLog
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 from tests.conftest import put_events, wait_until
-from tests.ui.helpers import alarm_names, log_lines, make_app, screen_text
+from tests.ui.helpers import alarm_names, log_lines, make_app, screen_text, worker_lines
 
 SEEDS = [1, 7, 23]
 STEPS = 3
@@ -257,10 +257,11 @@ async def test_denied_history_and_older_pages_are_notified_and_the_panes_keep_fi
 
 
 async def test_a_failed_save_and_a_broken_chart_are_notified_and_the_app_runs_on(
-    demo: Simulator, aws_settings: AwsSettings, tmp_path: Path
+    demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
+    worker_lines(sandbox)
     app = make_app(aws_settings, save_dir=blocker / "saved")
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: len(log_lines(app, "Worker")) > 2, what="worker lines")
@@ -321,9 +322,8 @@ async def test_the_task_log_keeps_following_through_throttling(
 ) -> None:
     now = time.time()
     task_group(sandbox, [(now - 5, airflow(now - 5, "INFO", "Starting attempt 1 of 1"))])
-    browser = TaskBrowser(
-        gateway, TASK_GROUP, time.time, redact=True, follow_seconds=0.25, rng=random.Random(seed)
-    )
+    group = TaskGroup(gateway, TASK_GROUP, follow_seconds=0.25, rng=random.Random(seed))
+    browser = TaskBrowser(group, time.time)
     app = Host(browser)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: bool(browser.attempts), what="the attempt")
@@ -333,7 +333,7 @@ async def test_the_task_log_keeps_following_through_throttling(
         tree.select_node(next(n for n in walk(tree.root) if n.data is not None))
         await wait_until(pilot, lambda: isinstance(app.screen, TaskLog), what="the task log")
         log = app.screen
-        assert isinstance(log, TaskLog) and log.follow_seconds == 0.25
+        assert isinstance(log, TaskLog) and log.group.follow_seconds == 0.25
         view = log.query_one(LogView)
         await wait_until(pilot, lambda: log.state.startswith("following"), what="following")
 
@@ -374,7 +374,7 @@ async def test_a_denied_task_log_read_keeps_retrying_slowly(
     attempt = parse_stream(RUNNING)
     assert attempt is not None
     sandbox.faults.deny.add("logs")
-    log = TaskLog(gateway, TASK_GROUP, attempt, redact=True, follow_seconds=0.25)
+    log = TaskLog(TaskGroup(gateway, TASK_GROUP, follow_seconds=0.25), attempt)
     app = Host(log)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: log.state.startswith("retrying"), what="the retry")

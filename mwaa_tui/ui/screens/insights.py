@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -15,14 +14,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from mwaa_tui.aws.clients import AwsError, AwsGateway
-from mwaa_tui.core.backoff import retry_delay
+from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.cost import insights_cost
 from mwaa_tui.core.format import human_bytes
 from mwaa_tui.core.logview import compile_search, event_rows
-from mwaa_tui.core.snapshots import LogConfig, QueryProgress
-from mwaa_tui.pollers.insights import query_progress, start_query, stop_query
+from mwaa_tui.core.snapshots import HealthUpdate, LogConfig, QueryProgress
+from mwaa_tui.pollers.insights import InsightsPoller, start_query, stop_query
+from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
+from mwaa_tui.ui.registry import run_poller
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
@@ -73,6 +73,7 @@ class InsightsSearch(ModalScreen[None]):
         self.range_index = 2
         self.query_id: str | None = None
         self.progress: QueryProgress | None = None
+        self.searched = ""
         self.started = 0.0
 
     @property
@@ -151,51 +152,51 @@ class InsightsSearch(ModalScreen[None]):
     async def _run(self, text: str) -> None:
         now = int(self.clock())
         seconds = RANGES[self.range_index][1]
-        view = self.query_one(LogView)
-        view.clear()
+        self.query_one(LogView).clear()
         self.started = time.monotonic()
         self.progress = None
+        self.searched = text
         self._status(Text("starting…", style="bold yellow"))
-        try:
-            self.query_id = await start_query(
-                self.gateway, [c.group_name for c in self.configs], text, now - seconds, now
-            )
-            progress = await self._poll(self.query_id)
-        finally:
-            if self.progress is None or self.progress.done:
-                self.query_id = None
-        view.set_search(compile_search(text)[0])
+        groups = [c.group_name for c in self.configs]
+        self.query_id = await start_query(self.gateway, groups, text, now - seconds, now)
+        poller = InsightsPoller(
+            self.gateway,
+            self.query_id,
+            {c.group_name: c.component for c in self.configs},
+            redact=self.redact,
+            interval=self.poll_seconds,
+            clock=self.clock,
+            rng=self.rng,
+        )
+        run_poller(self, poller, group="insights-results")
+
+    def on_updated(self, message: Updated) -> None:
+        message.stop()  # this screen's own poller: nothing for the app
+        match message.update:
+            case QueryProgress() as progress:
+                self.progress = progress
+                self._status(self._describe(progress))
+                if progress.done:
+                    self.query_id = None
+                    self._show(progress)
+            case HealthUpdate(health=health) if health.error is not None:
+                # The query runs on in the service meanwhile; the poller tries again.
+                delay = max(0.0, (health.next_attempt or 0.0) - self.clock())
+                note = Text(retry_note(health.error, delay), style="bold yellow")
+                if self.progress is not None:
+                    note = self._describe(self.progress) + Text(" · ") + note
+                self._status(note)
+            case _:
+                pass
+
+    def _show(self, progress: QueryProgress) -> None:
+        view = self.query_one(LogView)
+        view.set_search(compile_search(self.searched)[0])
         view.write_rows(event_rows(progress.events, tag=True))
         if not progress.events:
             view.write_lines([f"no line matches in the last {self.range_label}"])
         view.scroll_home(animate=False)
         view.focus()
-
-    async def _poll(self, query_id: str) -> QueryProgress:
-        """GetQueryResults until the query is done; an AWS error backs off as a poller's
-        does (the query runs on in the service meanwhile), until done or cancelled."""
-        components = {c.group_name: c.component for c in self.configs}
-        failures = 0
-        while True:
-            try:
-                progress = await query_progress(
-                    self.gateway, query_id, components, redact=self.redact
-                )
-            except AwsError as exc:
-                failures += 1
-                delay = retry_delay(exc.info.kind, failures, self.poll_seconds, self.rng)
-                note = Text(retry_note(exc.info, delay), style="bold yellow")
-                if self.progress is not None:
-                    note = self._describe(self.progress) + Text(" · ") + note
-                self._status(note)
-                await asyncio.sleep(delay)
-                continue
-            failures = 0
-            self.progress = progress
-            self._status(self._describe(progress))
-            if progress.done:
-                return progress
-            await asyncio.sleep(self.poll_seconds)
 
     @property
     def running(self) -> bool:
@@ -207,6 +208,7 @@ class InsightsSearch(ModalScreen[None]):
             return
         query_id, self.query_id = self.query_id, None
         self.workers.cancel_group(self, "insights")
+        self.workers.cancel_group(self, "insights-results")
         run_oneoff(
             self,
             partial(self._stop, query_id or ""),

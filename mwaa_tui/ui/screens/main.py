@@ -37,7 +37,7 @@ from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.log_window import LogWindow
 from mwaa_tui.ui.screens.picker import ChoicePicker
 from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
-from mwaa_tui.ui.screens.task_logs import TaskBrowser
+from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskGroup
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
@@ -371,15 +371,10 @@ class MainScreen(Screen[None]):
         elif cfg is None or not cfg.enabled or not cfg.group_name:
             self.notify("task logs are disabled in this environment", markup=False)
         else:
-            self.app.push_screen(
-                TaskBrowser(
-                    gateway,
-                    cfg.group_name,
-                    self.config.clock,
-                    redact=self.config.redact,
-                    follow_seconds=self.config.intervals.logs,
-                )
+            group = TaskGroup(
+                gateway, cfg.group_name, self.config.redact, self.config.intervals.logs
             )
+            self.app.push_screen(TaskBrowser(group, self.config.clock))
 
     def on_log_panes_insights_requested(self, message: LogPanes.InsightsRequested) -> None:
         gateway, env, config = self.pollers.gateway, self.state.environment, self.config

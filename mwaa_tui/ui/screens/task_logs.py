@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,21 +14,35 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 
-from mwaa_tui.aws.clients import AwsError, AwsGateway
-from mwaa_tui.core.backoff import retry_delay
+from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.logview import event_rows
-from mwaa_tui.core.snapshots import LogEvent
-from mwaa_tui.core.tasklogs import TaskAttempt, attempt_finished, build_tree, failed
-from mwaa_tui.pollers.tasklogs import PartialRead, list_attempts, read_attempt
+from mwaa_tui.core.snapshots import HealthUpdate, LogEvent, TaskLogBatch
+from mwaa_tui.core.tasklogs import TaskAttempt, build_tree, failed
+from mwaa_tui.pollers.tasklogs import TaskLogPoller, list_attempts
+from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
+from mwaa_tui.ui.registry import run_poller
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24
 FOLLOW_SECONDS = 3.0
 """A running attempt is read again this often unless the app gives its tail's interval."""
-STATE_STYLES = {"following": "bold green", "retrying": "bold yellow", "stopped": "bold red"}
+STATE_STYLES = {"following": "bold green", "retrying": "bold yellow"}
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """Where the task logs are, and how to read them."""
+
+    gateway: AwsGateway
+    name: str
+    """The Task component's log group."""
+    redact: bool = True
+    follow_seconds: float = FOLLOW_SECONDS
+    """How often a running attempt is read again (the app gives its tail's interval)."""
+    rng: random.Random = field(default_factory=random.Random)
 
 
 def _count(attempts: list[TaskAttempt]) -> Text:
@@ -46,23 +61,10 @@ class TaskBrowser(ModalScreen[None]):
         Binding("r", "reload", "Reload", id="tasks.reload", tooltip="List the attempts again"),
     ]
 
-    def __init__(
-        self,
-        gateway: AwsGateway,
-        group: str,
-        clock: Callable[[], float],
-        *,
-        redact: bool,
-        follow_seconds: float = FOLLOW_SECONDS,
-        rng: random.Random | None = None,
-    ) -> None:
+    def __init__(self, group: TaskGroup, clock: Callable[[], float]) -> None:
         super().__init__()
-        self.gateway = gateway
         self.group = group
         self.clock = clock
-        self.redact = redact
-        self.follow_seconds = follow_seconds
-        self.rng = rng or random.Random()
         self.attempts: list[TaskAttempt] = []
 
     def compose(self) -> ComposeResult:
@@ -95,9 +97,9 @@ class TaskBrowser(ModalScreen[None]):
     async def _load(self) -> None:
         since_ms = int((self.clock() - BROWSE_HOURS * 3600) * 1000)
         head = self.query_one("#tasks-head", Static)
-        self.attempts, other = await list_attempts(self.gateway, self.group, since_ms)
+        self.attempts, other = await list_attempts(self.group.gateway, self.group.name, since_ms)
         self._fill()
-        text = Text(f"Task logs · last {BROWSE_HOURS} h · {self.group}", style="bold")
+        text = Text(f"Task logs · last {BROWSE_HOURS} h · {self.group.name}", style="bold")
         text.append_text(_count(self.attempts))
         if other:
             text.append(f"  ({other} other streams)", style="dim")
@@ -148,16 +150,7 @@ class TaskBrowser(ModalScreen[None]):
         attempt = event.node.data
         if attempt is not None:
             event.stop()
-            self.app.push_screen(
-                TaskLog(
-                    self.gateway,
-                    self.group,
-                    attempt,
-                    redact=self.redact,
-                    follow_seconds=self.follow_seconds,
-                    rng=self.rng,
-                )
-            )
+            self.app.push_screen(TaskLog(self.group, attempt))
 
 
 class TaskLog(ModalScreen[None]):
@@ -165,25 +158,10 @@ class TaskLog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="tasklog.close")]
 
-    def __init__(
-        self,
-        gateway: AwsGateway,
-        group: str,
-        attempt: TaskAttempt,
-        *,
-        redact: bool,
-        follow_seconds: float = FOLLOW_SECONDS,
-        rng: random.Random | None = None,
-    ) -> None:
+    def __init__(self, group: TaskGroup, attempt: TaskAttempt) -> None:
         super().__init__()
-        self.gateway = gateway
         self.group = group
         self.attempt = attempt
-        self.redact = redact
-        self.follow_seconds = follow_seconds
-        self.rng = rng or random.Random()
-        self.failures = 0
-        """Consecutive failed reads, for the back-off."""
         self.lines = 0
         self.errors = 0
         self.state = "reading…"
@@ -195,14 +173,34 @@ class TaskLog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LogView).focus()
-        run_oneoff(
-            self,
-            self._follow,
-            "task log",
-            group="task-log",
-            exclusive=True,
-            on_error=self._follow_failed,
+        group = self.group
+        poller = TaskLogPoller(
+            group.gateway,
+            group.name,
+            self.attempt,
+            redact=group.redact,
+            interval=group.follow_seconds,
+            rng=group.rng,
         )
+        run_poller(self, poller, group="task-log")
+
+    def on_updated(self, message: Updated) -> None:
+        message.stop()  # this screen's own poller: nothing for the app
+        if self.state == "finished":
+            return
+        match message.update:
+            case TaskLogBatch(events=events, finished=finished):
+                self._add(events)
+                if finished:
+                    self._show("finished")
+            case HealthUpdate(health=health) if health.error is not None:
+                delay = max(0.0, (health.next_attempt or 0.0) - time.time())
+                self._show(retry_note(health.error, delay))
+            case HealthUpdate():
+                every = f"{self.group.follow_seconds:g}"
+                self._show(f"following: no final state yet, reading every {every} s")
+            case _:
+                pass
 
     def _head(self) -> Text:
         a = self.attempt
@@ -219,45 +217,8 @@ class TaskLog(ModalScreen[None]):
         self.state = state
         self.query_one("#tasklog-head", Static).update(self._head())
 
-    def _follow_failed(self, exc: BaseException) -> None:
-        self._show("stopped: see the notification")
-
-    def _add(self, events: list[LogEvent]) -> None:
+    def _add(self, events: tuple[LogEvent, ...]) -> None:
         if events:
             self.query_one(LogView).write_rows(event_rows(events, tag=False))
             self.lines += len(events)
             self.errors += sum(1 for e in events if e.level in ("ERROR", "CRITICAL"))
-
-    async def _follow(self) -> None:
-        """Read until Airflow logs a final state; an AWS error backs off like a poller's
-        and the follow goes on from the last page read."""
-        token: str | None = None
-        while True:
-            error: AwsError | None = None
-            progressed = False
-            try:
-                events, token = await read_attempt(
-                    self.gateway, self.group, self.attempt.stream, token, redact=self.redact
-                )
-            except PartialRead as partial:
-                events, token, error = partial.events, partial.token, partial.error
-                progressed = True
-            except AwsError as exc:
-                events, error = [], exc
-            self._add(events)
-            if attempt_finished(e.message for e in events):
-                self._show("finished")
-                return
-            if error is None:
-                self.failures = 0
-                delay = self.follow_seconds
-                self._show(
-                    f"following: no final state yet, reading every {self.follow_seconds:g} s"
-                )
-            else:
-                # Progress before the failure resets the back-off, as for a poller.
-                self.failures = 1 if progressed else self.failures + 1
-                kind = error.info.kind
-                delay = retry_delay(kind, self.failures, self.follow_seconds, self.rng)
-                self._show(retry_note(error.info, delay))
-            await asyncio.sleep(delay)
