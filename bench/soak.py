@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
+import itertools
 import math
 import os
 import time
@@ -115,6 +116,15 @@ def run(minutes: float, rate: float = 100.0, full_after: float | None = None) ->
         print(
             f"  growth from minute {full_minute:g} to {steady[-1][0]:g}: {growth:+.2f} MiB per"
             f" 10 min (target < {TARGET_MIB_PER_10_MIN:g})   {verdict}"
+        )
+        # A slope cannot tell a steady leak from one step up followed by a plateau.
+        steps = [(b[0], b[1] - a[1]) for a, b in itertools.pairwise(steady)]
+        at, jump = max(steps, key=lambda step: step[1])
+        last = [(m, r) for m, r in steady if m >= steady[-1][0] - 10]
+        span, grown = last[-1][0] - last[0][0], last[-1][1] - last[0][1]
+        print(
+            f"  of which the largest one-minute step: {jump:+.1f} MiB in minute {at:g};"
+            f" over the last {span:g} minutes {grown:+.1f} MiB"
         )
     else:
         whole = 10 * slope(samples) if len(samples) >= 2 else math.nan
