@@ -30,7 +30,7 @@ USAGE = """\
        %(prog)s logs [options]            log lines on stdout (%(prog)s logs -h)
        %(prog)s sandbox [options]         the local endpoint alone (%(prog)s sandbox -h)
        %(prog)s report FILE [options]     an incident report of a recording (%(prog)s report -h)
-       %(prog)s replay FILE               check a recording and summarise it"""
+       %(prog)s replay FILE               play a recording on the same screen, offline"""
 EXAMPLES = """\
 examples:
   mwaa-tui --demo                          a simulated environment on a local sandbox
@@ -42,6 +42,7 @@ examples:
                                            print log lines to stdout (see: mwaa-tui logs -h)
   mwaa-tui --env prod --record incident.sqlite
                                            monitor and record; then, with no credentials:
+  mwaa-tui replay incident.sqlite          the same screen as it was (Space, ] [, @ seek)
   mwaa-tui report incident.sqlite --from 14:05 -o INC-1234.md
 
 keys: q quit, ? all keys, 1-6 log views, z zoom, r refresh, Tab next pane.
@@ -437,14 +438,36 @@ def build_report_parser() -> argparse.ArgumentParser:
     return p
 
 
+REPLAY_KEYS = """\
+keys: Space pause/play, > < speed (1x, 10x, 60x), ] [ next/previous marker (alarm change,
+CloudTrail error, bookmark, ERROR lines), @ go to a time, m bookmark, ' bookmarks, q quit.
+Every key of the live screen works on what has been replayed so far; those that would
+call AWS (older CloudTrail pages, task logs, Insights, alarm history, backfill) say so.
+"""
+
+
 def build_replay_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog=f"{PROG} replay",
-        description="Open a recording (made with --record or R) and summarise it: the "
-        "environment, its span, what it holds and its markers. Needs no credentials and "
-        "makes no AWS call.",
+        description="Play a recording (made with --record or R) on the monitor's own screen, "
+        "from its start at 1x, as it was. Needs no credentials and makes no AWS call. Without "
+        "a terminal (or with --summary) it prints what the recording holds instead.",
+        epilog=REPLAY_KEYS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", type=Path, metavar="FILE", help="the recording")
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="print the environment, the span, what the recording holds and its markers",
+    )
+    p.add_argument(
+        "--buffer-lines",
+        type=buffer_lines,
+        default=10_000,
+        metavar="N",
+        help="log lines kept per view, as live (default 10000)",
+    )
     return p
 
 
@@ -497,14 +520,39 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     with _open_recording(args.file) as recording:
+        if not args.summary and has_terminal():
+            return _replay_on_screen(recording, args.buffer_lines)
         lines = recording.summary()
     lines.append(
-        f"(the replay screen is not in this version; `{PROG} report FILE` writes the report)"
+        f"(on a terminal `{PROG} replay FILE` plays it on the screen; "
+        f"`{PROG} report FILE` writes the report)"
     )
     with contextlib.suppress(BrokenPipeError):
         print("\n".join(lines))
     _quiet_closed_stdout()
     return 0
+
+
+def _replay_on_screen(recording: Any, lines: int) -> int:
+    """The monitor's screen, with the recording where the pollers would be: no settings,
+    no credentials, no gateway."""
+    from mwaa_tui.ui.app import AppConfig, MwaaApp
+    from mwaa_tui.ui.terminal import watchdog as exit_watchdog
+
+    app = MwaaApp(
+        AppConfig(
+            aws=AwsSettings(region=recording.region or None),
+            environment=recording.environment or None,
+            initial=recording.first_environment(),
+            buffer_lines=lines,
+            redact=recording.redacted,
+            replay=recording,
+        )
+    )
+    app.run()
+    if exit_watchdog.armed:
+        exit_watchdog.restart(app.return_code or 0)
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -745,8 +793,8 @@ def load_config(path: Path | None) -> tuple[list[Any], list[str], list[str]]:
 
 STARTUP_BUDGET = 30.0
 """Seconds the start-up keeps retrying throttling and network errors before giving up."""
-RETRY_PAUSE = (0.5, 2.0)
-"""The jittered pause between start-up attempts, in seconds."""
+RETRY_PAUSE = (0.5, 1.0)
+"""The jittered pause between start-up attempts, in seconds: as inside a call (core/backoff)."""
 RETRIED = frozenset({ErrorKind.THROTTLED, ErrorKind.NETWORK})
 """Denied, expired and not found will not change in 30 seconds: no retry."""
 

@@ -18,7 +18,6 @@ from mwaa_tui.core.snapshots import ErrorKind
 
 THROTTLE_BUDGET = 15.0
 """Seconds one call may spend waiting between throttled attempts before it gives up."""
-THROTTLE_STEP_CAP = 4.0
 NETWORK_ATTEMPTS = 3
 """Attempts of one call on a connection error, a timeout or a 5xx."""
 NETWORK_CAP = 10.0
@@ -32,9 +31,11 @@ at least this often: the pane is empty, or behind, until it does."""
 
 
 def throttle_pause(attempt: int, rng: random.Random) -> float:
-    """Seconds before re-sending a request throttled `attempt` times in a row: about a
-    second at first, growing gently, jittered so that callers spread out."""
-    return min(THROTTLE_STEP_CAP, rng.uniform(0.5, 1.0) * 1.5 ** (max(1, attempt) - 1))
+    """Seconds before re-sending a throttled request: about a second, jittered so that
+    callers spread out, and not growing: the pacer already slows the operation down, and
+    a growing pause only leaves the pane behind (a streak of five throttles cost 9 s)."""
+    del attempt  # the same for every attempt, on purpose
+    return rng.uniform(0.5, 1.0)
 
 
 def network_pause(attempt: int, rng: random.Random) -> float:

@@ -16,6 +16,8 @@ MAX_QUERIES_PER_CALL = 500
 METRICS_BUDGET_USD_PER_HOUR = 0.015
 """What GetMetricData may cost per hour; with alarms and discovery the total stays < 0.02."""
 REDISCOVER_EVERY = 900.0
+DISCOVERY_STEP = 1.0
+"""Seconds between polls while the first discovery is still under way."""
 
 
 class MetricsPoller(Poller):
@@ -58,21 +60,26 @@ class MetricsPoller(Poller):
         if any(k not in self._last for k in keys):
             self.wake()
 
-    async def discover(self) -> list[DiscoveredSeries]:
-        """ListMetrics over both namespaces. A failed page raises, but the pages before it
-        are kept: the next call resumes at the page that failed."""
+    async def discover(self, max_pages: int = 40) -> bool:
+        """Read up to `max_pages` more ListMetrics pages over both namespaces; True once
+        both are listed. A failed page raises, but the pages before it are kept: the next
+        call resumes at the page that failed."""
+        read = 0
         for namespace in (MWAA, AWS_MWAA):
             params: dict[str, Any] = {
                 "Namespace": namespace,
                 "Dimensions": [{"Name": "Environment", "Value": self.environment}],
             }
             while namespace not in self._listed_all:
+                if read >= max_pages:
+                    return False
                 token = self._list_tokens.get(namespace)
                 resp = await self.gateway.call(
                     "cloudwatch",
                     "list_metrics",
                     **({**params, "NextToken": token} if token else params),
                 )
+                read += 1
                 self._listing.extend(resp.get("Metrics") or ())
                 token = resp.get("NextToken")
                 pages = self._list_pages[namespace] = self._list_pages.get(namespace, 0) + 1
@@ -80,21 +87,36 @@ class MetricsPoller(Poller):
                     self._listed_all.add(namespace)
                 else:
                     self._list_tokens[namespace] = token
-        found = match_metrics(self._listing, self.environment)
-        self._listing, self._list_tokens, self._list_pages = [], {}, {}
-        self._listed_all.clear()
-        return found
+        return True
+
+    @property
+    def discovering(self) -> bool:
+        """True until the first discovery has read every page: the panels still grow."""
+        return self._discovered_at is None
+
+    def _found(self) -> list[DiscoveredSeries]:
+        return [*match_metrics(self._listing, self.environment), *self.extra]
 
     async def poll(self) -> Sequence[Update]:
         now = self.clock()
-        if self._discovered_at is None or now - self._discovered_at > REDISCOVER_EVERY:
+        first = self._discovered_at is None
+        if first or now - self._discovered_at > REDISCOVER_EVERY:
             try:
-                self.series = [*await self.discover(), *self.extra]
-                self._discovered_at = now
+                # The first poll reads one page and shows what it found: on a throttled
+                # account the pane fills after two calls, not after every page.
+                done = await self.discover(1 if first and not self._listing else 40)
             except AwsError:
-                if self._discovered_at is None:
+                if first and not self._listing:
                     raise
-                # A failed rediscovery keeps the panels found before; it resumes next poll.
+                # Keep what was found; discovery resumes at the failed page next poll.
+                done = False
+            if done:
+                self.series = self._found()
+                self._discovered_at = now
+                self._listing, self._list_tokens, self._list_pages = [], {}, {}
+                self._listed_all.clear()
+            elif first:
+                self.series = self._found()
         period = choose_period(self.range_seconds)
         # Complete periods only: a partial last period reads as a sudden drop.
         end = int(now) // period * period
@@ -111,6 +133,8 @@ class MetricsPoller(Poller):
         # and slows down when many panels are on screen, to stay inside the cost budget.
         affordable = len(wanted) * 3600 * USD_PER_METRIC_REQUESTED / METRICS_BUDGET_USD_PER_HOUR
         self.interval = max(self.base_interval, min(float(period), 900.0), affordable)
+        if self.discovering:
+            self.interval = DISCOVERY_STEP  # the rest of the panels, soon
         out = []
         for s in self.series:
             stamps, values = self._last.get(s.key, ((), ()))
