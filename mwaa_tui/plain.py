@@ -20,6 +20,7 @@ from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
 from mwaa_tui.core.snapshots import (
     AirflowSnapshot,
     AlarmsSnapshot,
+    CallBatch,
     EnvironmentSnapshot,
     HealthUpdate,
     LogBatch,
@@ -27,6 +28,7 @@ from mwaa_tui.core.snapshots import (
     LogEvent,
     MetricsSnapshot,
     QueryProgress,
+    ReplayReset,
     TaskLogBatch,
     TrailBatch,
     Update,
@@ -204,6 +206,8 @@ async def _follow(
                 | AlarmsSnapshot()
                 | TrailBatch()
                 | AirflowSnapshot()
+                | CallBatch()
+                | ReplayReset()
                 | TaskLogBatch()
                 | QueryProgress()
             ):

@@ -40,6 +40,10 @@ from mwaa_tui.core.snapshots import (
     TrailEvent,
 )
 
+# A replay's own kinds live with the other updates; named here too, where they began.
+from mwaa_tui.core.snapshots import CallBatch as CallBatch
+from mwaa_tui.core.snapshots import ReplayReset as ReplayReset
+
 FORMAT = "mwaa-tui recording"
 """`meta.format`: what tells a recording from any other SQLite file."""
 SCHEMA_VERSION = 1
@@ -180,21 +184,6 @@ class AlarmChange:
     reason: str = ""
     updated: float | None = None
     """The alarm's own state-change time, when it gave one."""
-
-
-@dataclass(frozen=True, slots=True)
-class CallBatch:
-    """The monitor's own recorded AWS calls, emitted by a replay (live, they stay in the
-    client layer's `CallStats`)."""
-
-    records: tuple[CallRecord, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayReset:
-    """Emitted by a replay before the state at `at`: forget what is shown, it follows."""
-
-    at: float
 
 
 class CallCursor:

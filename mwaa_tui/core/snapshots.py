@@ -487,6 +487,21 @@ class AirflowSnapshot:
         return tuple(c for c in self.health if c.status == "unhealthy")
 
 
+@dataclass(frozen=True, slots=True)
+class CallBatch:
+    """The monitor's own recorded AWS calls, emitted by a replay (live, they stay in the
+    client layer's `CallStats`)."""
+
+    records: tuple[CallRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReset:
+    """Emitted by a replay before the state at `at`: forget what is shown, it follows."""
+
+    at: float
+
+
 # fmt: off
 Update: TypeAlias = (
     EnvironmentSnapshot
@@ -498,10 +513,13 @@ Update: TypeAlias = (
     | TaskLogBatch
     | QueryProgress
     | AirflowSnapshot
+    | CallBatch
+    | ReplayReset
 )
 # fmt: on
-"""Everything a poller emits, one kind a line. A new kind is defined above and added here;
-mypy then names each `match` over updates that does not handle it yet (ui/app.py, plain.py)."""
+"""Everything a poller (or a replay, standing where the pollers stand) emits, one kind a
+line. A new kind is defined above and added here; mypy then names each `match` over
+updates that does not handle it yet (ui/app.py, plain.py)."""
 
 Emit: TypeAlias = Callable[[Update], None]
 """How a poller hands over what it fetched."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mwaa_tui.core.callstats import CallStats
 from mwaa_tui.core.health import during_outage
 from mwaa_tui.core.lifecycle import is_gone
 from mwaa_tui.core.snapshots import (
@@ -46,6 +47,12 @@ class TrailStore:
         self._ids.update(e.event_id for e in new)
         self.events = sorted(self.events + new, key=lambda e: e.time, reverse=True)
         return True
+
+    def clear(self) -> None:
+        """Forget every event (a replay seeks; the panes keep this same store)."""
+        self.events = []
+        self.exhausted = False
+        self._ids.clear()
 
     def errors_since(self, since: float) -> int:
         return sum(1 for e in self.events if e.error_code and e.time >= since)
@@ -96,6 +103,19 @@ class MonitorState:
         """Airflow's own view of the environment, when its poller runs."""
         self.seen: set[str] = set()
         """Which kinds of data have arrived (see FIRST_DATA)."""
+        self.calls = CallStats()
+        """The monitor's own API calls as a replay hands them over (`CallBatch`); live, the
+        client layer counts them itself."""
+
+    def reset(self) -> None:
+        """Forget what is shown: a replay seeks, and the state at the new moment follows."""
+        self.environment = None
+        self.health.clear()
+        self.alarms = None
+        self.metrics = None
+        self.trail.clear()
+        self.airflow = None
+        self.calls = CallStats()
 
     def set_alarms(self, snapshot: AlarmsSnapshot) -> list[AlarmChange]:
         """Keep the newest alarms; returns the state changes since the previous poll."""

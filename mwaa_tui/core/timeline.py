@@ -114,6 +114,27 @@ def parse_moment(text: str, *, start: float, end: float) -> float:
         raise ValueError(f"{sanitize(text)!r} is not a time: use {TIME_HELP}") from None
 
 
+SEEK_HELP = f"{TIME_HELP}; or -5m / +5m from here"
+
+
+def seek_target(text: str, *, start: float, end: float, position: float) -> float:
+    """Where a replay's seek goes for what the user typed: `-5m` and `+30s` move from
+    `position`; anything else is a `parse_moment`. Always within [`start`, `end`]."""
+    raw = text.strip()
+    if raw[:1] in ("-", "+"):
+        try:
+            step = parse_duration(raw[1:])
+        except ValueError:
+            raise ValueError(f"{sanitize(text)!r} is not a time: use {SEEK_HELP}") from None
+        at = position - step if raw[0] == "-" else position + step
+    else:
+        try:
+            at = parse_moment(raw, start=start, end=end)
+        except ValueError:
+            raise ValueError(f"{sanitize(text)!r} is not a time: use {SEEK_HELP}") from None
+    return min(max(at, start), end)
+
+
 def _on_recording_day(hour: int, minute: int, second: int, start: float, end: float) -> float:
     first = datetime.fromtimestamp(start, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     days = max(0, math.ceil((end - first.timestamp()) / 86400))

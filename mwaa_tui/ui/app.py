@@ -12,6 +12,7 @@ from typing import Any, ClassVar, assert_never
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -19,17 +20,21 @@ from mwaa_tui.aws.clients import AwsGateway, ConfigError
 from mwaa_tui.core.snapshots import (
     AirflowSnapshot,
     AlarmsSnapshot,
+    CallBatch,
+    CallRecord,
     EnvironmentSnapshot,
     HealthUpdate,
     LogBatch,
     MetricsSnapshot,
     QueryProgress,
+    ReplayReset,
     TaskLogBatch,
     TrailBatch,
     Update,
 )
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.base import Poller
+from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, ReplayCapture, open_capture
 from mwaa_tui.ui.config import AppConfig, Intervals
 from mwaa_tui.ui.keys import HELP, QUIT, sections
 from mwaa_tui.ui.messages import Updated
@@ -80,6 +85,10 @@ class MwaaApp(App[int]):
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
+        # A replay's clock becomes the app's (see ui/capture.py).
+        self.capture, config = open_capture(
+            config, self.emit, lambda: self.state.name, self._capture_notice
+        )
         self.config = config
         self.clock = config.clock
         self.state = MonitorState(config.environment, config.initial)
@@ -98,7 +107,7 @@ class MwaaApp(App[int]):
         return screen
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen(self.config, self.state, self.pollers)
+        return MainScreen(self.config, self.state, self.pollers, self.capture)
 
     def _fatal_error(self) -> None:
         """Textual's crash report shows local variables, which can hold credentials: not here."""
@@ -116,6 +125,18 @@ class MwaaApp(App[int]):
         self.call_after_refresh(self._mark, "first_paint")
         for problem in self.config.config_errors:
             self.notify(problem, title="Config", severity="warning", timeout=20, markup=False)
+        if isinstance(self.capture, ReplayCapture):
+            # The replay stands where the pollers stand, from the first frame on; no
+            # gateway is ever opened.
+            replay = self.capture
+            self.call_after_refresh(
+                lambda: self.run_worker(replay.run(), name="replay", group="pollers")
+            )
+            return
+        self.set_interval(CALLS_EVERY, self._record_calls)
+        if self.config.record_path is not None:
+            seed = [self.state.environment] if self.state.environment is not None else []
+            self.capture.start(self.config.record_path, seed=seed)
         if self.state.name:
             # After the first frame: importing the AWS stack would hold it back.
             self.call_after_refresh(self.start_monitoring, self.state.name)
@@ -161,12 +182,19 @@ class MwaaApp(App[int]):
         )
 
     async def on_unmount(self) -> None:
+        if isinstance(self.capture, LiveCapture):
+            await self.capture.close(self._recent_calls())
+        else:
+            self.capture.close()
         await self.pollers.close()
 
     # -- updates -----------------------------------------------------------------------------
 
     def emit(self, update: Update) -> None:
-        """What every poller is given: the update goes through the app's message queue."""
+        """What every poller is given: the update goes through the app's message queue
+        (and into the recording, if one runs, with its receive time)."""
+        if isinstance(self.capture, LiveCapture):
+            self.capture.record(update, self.clock())
         self.post_message(Updated(update))
 
     @property
@@ -210,6 +238,12 @@ class MwaaApp(App[int]):
                 state.airflow = airflow  # kept for the pane that will show it
             case TaskLogBatch() | QueryProgress():
                 pass  # the task log's and Insights' pollers post to their own screens
+            case CallBatch(records=records):
+                for record in records:  # a replay's; live, the gateway counts its own
+                    state.calls.record(record)
+            case ReplayReset():
+                state.reset()
+                main.reset()
             case unknown:
                 assert_never(unknown)
 
@@ -222,6 +256,20 @@ class MwaaApp(App[int]):
             severity="error" if now == "ALARM" else "information",
             markup=False,
         )
+
+    # -- recording -------------------------------------------------------------------------
+
+    def _recent_calls(self) -> list[CallRecord]:
+        gateway = self.pollers.gateway
+        return gateway.stats.recent(self.clock()) if gateway is not None else []
+
+    def _record_calls(self) -> None:
+        """The client layer's calls are not poller updates: hand them over every few s."""
+        if isinstance(self.capture, LiveCapture) and self.capture.recorder is not None:
+            self.capture.record_calls(self._recent_calls(), self.clock())
+
+    def _capture_notice(self, message: str, severity: SeverityLevel) -> None:
+        self.notify(message, title="Recording", severity=severity, timeout=15, markup=False)
 
     def tick(self) -> None:
         """Redraw now what ages (the main screen does so once a second)."""

@@ -6,11 +6,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.core.catalogue import DiscoveredSeries
 from mwaa_tui.core.snapshots import EnvironmentSnapshot
 from mwaa_tui.files import default_directory
+
+if TYPE_CHECKING:
+    from mwaa_tui.capture import Recording
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,9 @@ class AppConfig:
     redact: bool = True
     """Mask secrets in what is shown and saved (`--no-redact` turns it off)."""
     save_dir: Path = field(default_factory=default_directory)
+    record_path: Path | None = None
+    """`--record FILE`: record everything received to this new file from the start."""
+    replay: Recording | None = None
+    """`mwaa-tui replay FILE`: play this recording where the pollers would run; no AWS."""
+    replay_clock: Callable[[], float] = time.monotonic
+    """The real time a replay plays against (tests give it a fake one)."""

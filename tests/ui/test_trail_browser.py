@@ -184,7 +184,7 @@ async def test_filters_combine_from_the_keyboard(
         await pilot.press("c", "w", "w")
         assert pane(app).filter.access == "write"
         assert "broken" not in shown_ids(app) and len(shown_ids(app)) == 6
-        await pilot.press("c", "m")
+        await pilot.press("c", "M")
         assert pane(app).filter.environment == "dublin-ricsue"
         assert "of 7" in screen_text(app)
 

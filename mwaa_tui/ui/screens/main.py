@@ -24,12 +24,14 @@ from mwaa_tui.core.snapshots import ErrorInfo, LogBatch, MetricSeries, SourceHea
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
+from mwaa_tui.ui.capture import Capture, ReplayCapture, not_in_replay
 from mwaa_tui.ui.config import AppConfig
 from mwaa_tui.ui.keys import HELP, QUIT
 from mwaa_tui.ui.oneoff import open_screen, run_oneoff, save_file
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
+from mwaa_tui.ui.screens.capture import CAPTURE_BINDINGS, CaptureKeys
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
 from mwaa_tui.ui.screens.insights import InsightsSearch
@@ -46,6 +48,7 @@ from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
+from mwaa_tui.ui.widgets.timeline import recording_badge, replay_badge, replay_lead
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
 PANES = ("logs", "metrics", "alarms", "trail")
@@ -101,16 +104,23 @@ class MainScreen(Screen[None]):
             )
             for i, view in enumerate(VIEWS)
         ],
+        *CAPTURE_BINDINGS,
     ]
 
-    def __init__(self, config: AppConfig, state: MonitorState, pollers: PollerRegistry) -> None:
+    def __init__(
+        self, config: AppConfig, state: MonitorState, pollers: PollerRegistry, capture: Capture
+    ) -> None:
         super().__init__()
         self.config = config
         self.state = state
         self.pollers = pollers
+        self.capture = capture
+        """The recording, or the replay this screen shows (ui/capture.py)."""
+        self.capture_keys = CaptureKeys(self, capture)
         self._borders: dict[str | None, tuple[str, str]] = {}
         self._sources_failing = False
         self._ticks = 0
+        self._lead_shown = False
 
     def compose(self) -> ComposeResult:
         yield EnvironmentHeader(self.config.aws.region or "", self.config.where, id="header")
@@ -149,6 +159,13 @@ class MainScreen(Screen[None]):
     def add_logs(self, batch: LogBatch) -> None:
         self.query_one(LogPanes).add(batch)
 
+    def reset(self) -> None:
+        """A replay seeks: forget what is drawn; the state at the new moment follows."""
+        self.query_one(LogPanes).reset()
+        self.show_trail(older=False)
+        self.show_alarms()
+        self.show_health()
+
     def show_metrics(self) -> None:
         if self.state.metrics is not None:
             self.query_one(MetricsPanel).show(self.state.metrics, self.state.alarm_list)
@@ -180,19 +197,14 @@ class MainScreen(Screen[None]):
         """Once a second: health ages, the status line moves, relative times advance."""
         if self.app._exit:
             return  # widgets may already be gone
-        now, gateway = self.now, self.pollers.gateway
+        now = self.now
         self.show_health()
         self._header()
         self._ticks += 1
-        # The status line's rates move every second; redrawing it each 5 s is plenty.
-        if gateway is not None and (self._ticks % 5 == 1 or self._ticks < 5):
-            self.query_one(StatusLine).show(
-                gateway.stats.summary(now),
-                self.config.note,
-                projected=project_cost(polling_plan(self.pollers)),
-                pace=worst_pace(current_paces(gateway)),
-                alert=expired_advice(self.state.health.values()),
-            )
+        # The status line's rates move every second; redrawing it each 5 s is plenty
+        # (a replay's timeline and a recording's size move every second).
+        if self._ticks % 5 == 1 or self._ticks < 5 or self._lead_shown:
+            self.show_status()
         if self.state.failing != self._sources_failing:
             self._sources_failing = self.state.failing
             self.refresh_bindings()  # the footer's `!` comes and goes with failures
@@ -201,12 +213,43 @@ class MainScreen(Screen[None]):
             self.query_one(TrailTable).refresh_times(now)
             self.query_one(TrailPane).redraw_status(now)
 
+    def show_status(self) -> None:
+        """The status line: a replay's timeline or a recording's `● REC` first, then the
+        API calls of the last minute (a replay's: as recorded) and what polling costs."""
+        now, gateway, capture = self.now, self.pollers.gateway, self.capture
+        projected = None
+        if isinstance(capture, ReplayCapture):
+            lead = replay_lead(capture.status(), capture.markers(), self.size.width)
+            summary = self.state.calls.summary(now)
+        elif gateway is not None:
+            lead = recording_badge(capture.badge())
+            summary = gateway.stats.summary(now)
+            projected = project_cost(polling_plan(self.pollers))
+        else:
+            return
+        self._lead_shown = bool(lead)
+        self.query_one(StatusLine).show(
+            summary,
+            self.config.note,
+            projected=projected,
+            pace=worst_pace(current_paces(gateway)),
+            alert=expired_advice(self.state.health.values()),
+            lead=lead,
+        )
+
     def _outages(self) -> dict[str, tuple[float, ErrorInfo]]:
         return self.pollers.gateway.unreachable if self.pollers.gateway is not None else {}
 
     def _header(self) -> None:
         health = self.state.health_of("environment", self._outages())
-        self.query_one(EnvironmentHeader).show(self.state, self.now, health_line(health, self.now))
+        replay = (
+            replay_badge(self.capture.name, self.now)
+            if isinstance(self.capture, ReplayCapture)
+            else ""
+        )
+        self.query_one(EnvironmentHeader).show(
+            self.state, self.now, health_line(health, self.now), replay=replay
+        )
 
     def _border(self, pane: Widget, health: SourceHealth | None) -> None:
         text, severity = line = health_line(health, self.now)
@@ -231,7 +274,38 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sources" and parameters == ("failing",):
             return self._sources_failing
+        if not self.capture_keys.allows(action):
+            return False
         return super().check_action(action, parameters)
+
+    def _offline(self, what: str) -> bool:
+        """In a replay, say that `what` would call AWS and do nothing (True)."""
+        if isinstance(self.capture, ReplayCapture):
+            self.notify(not_in_replay(what), severity="warning", timeout=6, markup=False)
+            return True
+        return False
+
+    # Recording, bookmarks and the replay (screens/capture.py).
+    def action_record(self) -> None:
+        self.capture_keys.record()
+
+    def action_bookmark(self) -> None:
+        self.capture_keys.bookmark()
+
+    def action_bookmarks(self) -> None:
+        self.capture_keys.bookmarks()
+
+    def action_replay_pause(self) -> None:
+        self.capture_keys.pause()
+
+    def action_replay_speed(self, step: int) -> None:
+        self.capture_keys.speed(step)
+
+    def action_replay_marker(self, step: int) -> None:
+        self.capture_keys.marker(step)
+
+    def action_replay_seek(self) -> None:
+        self.capture_keys.seek()
 
     def action_sources(self, which: str = "all") -> None:
         """`which` only tells the footer's binding from the quiet one: both show all."""
@@ -246,6 +320,8 @@ class MainScreen(Screen[None]):
             )
 
     def action_refresh(self) -> None:
+        if self._offline("polling now"):
+            return
         self.pollers.wake_all()
         self.notify("polling every source now", timeout=2)
 
@@ -279,6 +355,8 @@ class MainScreen(Screen[None]):
 
     def show_logs_around(self, moment: float, title: str) -> None:
         """Every enabled component's logs in the minutes around `moment`."""
+        if self._offline("logs around a moment"):
+            return
         gateway, env = self.pollers.gateway, self.state.environment
         if gateway is not None and env is not None:
             self.notify("fetching logs…", timeout=2)
@@ -303,11 +381,15 @@ class MainScreen(Screen[None]):
             poller.set_visible(message.keys)
 
     def on_metrics_panel_range_changed(self, message: MetricsPanel.RangeChanged) -> None:
+        if self._offline("another time range"):
+            return
         if (poller := self.pollers.get("metrics", MetricsPoller)) is not None:
             poller.set_range(message.seconds)
         self.query_one("#metrics").border_title = f"Metrics · {message.label}"
 
     def on_alarms_pane_history_requested(self, message: AlarmsPane.HistoryRequested) -> None:
+        if self._offline("alarm history"):
+            return
         if self.pollers.gateway is not None:
             make = partial(AlarmHistory.load, self.pollers.gateway, message.alarm.name)
             open_screen(self, make, "alarm history", group="alarm-history")
@@ -328,6 +410,9 @@ class MainScreen(Screen[None]):
 
     def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
         pane = self.query_one(TrailPane)
+        if self._offline("older CloudTrail events"):
+            pane.older_loaded()
+            return
         if (poller := self.pollers.get("cloudtrail", TrailPoller)) is None:
             pane.older_loaded()
             return
@@ -364,6 +449,8 @@ class MainScreen(Screen[None]):
         save_file(self, self.config.save_dir, name, message.text)
 
     def on_log_panes_tasks_requested(self, message: LogPanes.TasksRequested) -> None:
+        if self._offline("task logs"):
+            return
         gateway, env = self.pollers.gateway, self.state.environment
         cfg = env.log_config("Task") if env is not None else None
         if gateway is None or env is None:
@@ -377,6 +464,8 @@ class MainScreen(Screen[None]):
             self.app.push_screen(TaskBrowser(group, self.config.clock))
 
     def on_log_panes_insights_requested(self, message: LogPanes.InsightsRequested) -> None:
+        if self._offline("Logs Insights"):
+            return
         gateway, env, config = self.pollers.gateway, self.state.environment, self.config
         if gateway is None or env is None:
             self.notify("waiting for the environment", markup=False)
@@ -386,6 +475,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(search)
 
     def on_log_panes_backfill_requested(self, message: LogPanes.BackfillRequested) -> None:
+        if self._offline("backfill"):
+            return
         now = self.pollers.since_seconds
         choices = [f"{label}{'  (now)' if secs == now else ''}" for label, secs in BACKFILLS]
         picker = ChoicePicker("Start the tail how far back? (reloads every view)", choices)

@@ -24,12 +24,18 @@ class EnvironmentHeader(Static):
         self.where = where
         self.state: MonitorState | None = None
         self.health_text = ("loading…", "wait")
+        self.replay = ""
+        """In a replay: the recording and the moment shown, after a REPLAY badge."""
         self._shown = ""
 
-    def show(self, state: MonitorState, now: float, health: tuple[str, str]) -> None:
-        """Draw `state`; `health` is the environment source's health line."""
+    def show(
+        self, state: MonitorState, now: float, health: tuple[str, str], *, replay: str = ""
+    ) -> None:
+        """Draw `state`; `health` is the environment source's health line; `replay` says
+        which recording is playing, and when (nobody should take a replay for live)."""
         self.state = state
         self.health_text = health
+        self.replay = replay
         text = self.render_header(now)
         if text.markup != self._shown:
             self._shown = text.markup
@@ -39,7 +45,11 @@ class EnvironmentHeader(Static):
         state = self.state
         snap = state.environment if state is not None else None
         out = Text(no_wrap=True, overflow="ellipsis")
-        out.append(" mwaa-tui ", style="bold reverse")
+        if self.replay:
+            out.append(" REPLAY ", style="bold white on dark_magenta")
+            out.append(f" {self.replay} ", style="bold magenta")
+        else:
+            out.append(" mwaa-tui ", style="bold reverse")
         out.append(" ")
         if state is None or snap is None:
             out.append("connecting…", style="dim")

@@ -23,11 +23,15 @@ class StatusLine(Static):
         projected: CostEstimate | None = None,
         pace: OperationPace | None = None,
         alert: str = "",
+        lead: Text | None = None,
     ) -> None:
         """`projected` is shown until `summary` holds a measured cost; `pace` is the
         operation held back the most (see `core.callstats.worst_pace`), if any; `alert`
-        is what the user must do now (expired credentials), shown first."""
+        is what the user must do now (expired credentials), shown first; `lead` comes
+        before everything (a replay's timeline, `● REC`)."""
         out = Text(no_wrap=True, overflow="ellipsis")
+        if lead is not None:
+            out.append_text(lead)
         if alert:
             out.append(f" {alert} ", style="bold white on red")
             out.append(" ")

@@ -103,7 +103,7 @@ class TrailPane(Vertical):
             "w", "access", "R/W", id="trail.access", tooltip="Cycle all / read-only / write events"
         ),
         Binding(
-            "m",
+            "M",  # `m` bookmarks, on every pane
             "mine",
             "This env",
             id="trail.env",
