@@ -99,8 +99,9 @@ class MetricsPoller(Poller):
 
     async def poll(self) -> Sequence[Update]:
         now = self.clock()
-        first = self._discovered_at is None
-        if first or now - self._discovered_at > REDISCOVER_EVERY:
+        last = self._discovered_at
+        first = last is None
+        if last is None or now - last > REDISCOVER_EVERY:
             try:
                 # The first poll reads one page and shows what it found: on a throttled
                 # account the pane fills after two calls, not after every page.
