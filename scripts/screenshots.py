@@ -1,6 +1,7 @@
 """Regenerate screenshots/ from a seeded sandbox with a frozen clock.
 
-    .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py            # every one
+    .venv/bin/python scripts/screenshots.py replay     # those whose name starts so
 
 Run it whenever the look changes; the README shows the results.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -111,16 +113,114 @@ async def shoot(
     return path
 
 
-async def main() -> int:
+REPLAY_SHOTS = [("replay-160x48", (160, 48), 262.0), ("replay-80x24", (80, 24), 262.0)]
+"""A replay of two minutes recorded by the app during the incident, paused at 1:30."""
+
+
+class Clock:
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def record_incident(sandbox: Sandbox, phase: float, path: Path) -> None:
+    """The frozen demo recorded by the app from NOW; a minute on an alarm goes into ALARM,
+    and at two minutes the recording ends."""
+    from mwaa_tui.pollers.alarms import AlarmsPoller
+
+    sandbox.reset()
+    Simulator(sandbox, environment="demo", seed=7, story_offset=phase).setup(NOW)
+    settings = AwsSettings(
+        region=sandbox.region, endpoint_url=sandbox.url, static_credentials=DEMO_CREDENTIALS
+    )
+    clock = Clock(NOW)
+    app = MwaaApp(
+        AppConfig(
+            aws=settings,
+            environment="demo",
+            where=" · sandbox",
+            intervals=ONCE,
+            clock=clock,
+            timer=lambda: 0.0,
+            record_path=path,
+        )
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait(pilot, lambda: app.state.complete and len(app.state.health) >= 9, "data")
+        await pilot.pause(1.0)
+        for at in (NOW + 60, NOW + 120):
+            ok = [a for a in app.state.alarm_list if a.state == "OK" and a.kind == "MetricAlarm"]
+            if at == NOW + 60 and ok:
+                with sandbox.lock:
+                    sandbox.cloudwatch.set_alarm_state(
+                        ok[0].name, "Threshold Crossed: 9 > 5", "{}", "ALARM"
+                    )
+            clock.t = at
+            polled = app.state.alarms
+            alarms = app.pollers.get("alarms", AlarmsPoller)
+            if alarms is not None:
+                alarms.wake()
+                await wait(
+                    pilot, lambda polled=polled: app.state.alarms is not polled, "the alarms"
+                )
+
+
+async def replay_shot(sandbox: Sandbox, name: str, size: tuple[int, int], phase: float) -> Path:
+    from mwaa_tui.capture import Recording
+    from mwaa_tui.ui.capture import Mark, ReplayCapture
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "incident.sqlite"
+        await record_incident(sandbox, phase, path)
+        recording = Recording.open(path)
+        app = MwaaApp(
+            AppConfig(
+                aws=AwsSettings(region=recording.region, endpoint_url="http://127.0.0.1:9"),
+                environment=recording.environment,
+                initial=recording.first_environment(),
+                replay=recording,
+                replay_clock=Clock(0.0),
+            )
+        )
+        async with app.run_test(size=size) as pilot:
+            capture = app.capture
+            assert isinstance(capture, ReplayCapture)
+            await wait(pilot, lambda: app.state.complete, "the replay's first state")
+            capture.source.pause()
+            capture.bookmark(NOW + 75, Mark("moment"), "sensor failures page the on-call")
+            capture.seek(NOW + 90)
+            await pilot.pause(0.5)
+            app.main.query_one("LogPanes").flush()
+            app.tick()
+            app.main.show_status()
+            await pilot.pause()
+            out = OUT / f"{name}.svg"
+            app.save_screenshot(filename=out.name, path=str(OUT))
+        recording.close()
+    return out
+
+
+async def main(only: list[str]) -> int:
+    """Every screenshot, or those whose name starts with one of `only`."""
     OUT.mkdir(exist_ok=True)
+
+    def wanted(name: str) -> bool:
+        return not only or any(name.startswith(prefix) for prefix in only)
+
     sandbox = Sandbox(evaluate_every=None).start()
     try:
         for name, size, phase, keys in SHOTS:
-            print(await shoot(sandbox, name, size, phase, keys))
+            if wanted(name):
+                print(await shoot(sandbox, name, size, phase, keys))
+        for name, size, phase in REPLAY_SHOTS:
+            if wanted(name):
+                print(await replay_shot(sandbox, name, size, phase))
     finally:
         sandbox.stop()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(main(sys.argv[1:])))

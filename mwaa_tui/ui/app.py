@@ -270,6 +270,8 @@ class MwaaApp(App[int]):
 
     def _capture_notice(self, message: str, severity: SeverityLevel) -> None:
         self.notify(message, title="Recording", severity=severity, timeout=15, markup=False)
+        if not self.winding_down:
+            self.main.show_status()  # a recording that stopped: `● REC` goes at once
 
     def tick(self) -> None:
         """Redraw now what ages (the main screen does so once a second)."""

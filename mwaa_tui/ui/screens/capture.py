@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.recording import Bookmark, log_target
 from mwaa_tui.core.sanitize import sanitize
-from mwaa_tui.core.timeline import MARKER_GLYPHS, SEEK_HELP
+from mwaa_tui.core.timeline import MARKER_GLYPHS
 from mwaa_tui.ui.capture import LiveCapture, Mark, ReplayCapture, state_updates
 from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.widgets.alarms import AlarmTable
@@ -60,13 +60,12 @@ CAPTURE_BINDINGS: list[BindingType] = [
         id="capture.bookmarks",
         tooltip="The recording's bookmarks; Enter jumps to one in a replay",
     ),
-    Binding(
-        "space", "replay_pause", "Play/pause", id="replay.pause", tooltip="Replay: pause or play"
-    ),
+    Binding("space", "replay_pause", "Play", id="replay.pause", tooltip="Replay: pause or play"),
     Binding(
         "greater_than_sign",
         "replay_speed(1)",
         "Faster",
+        show=False,
         id="replay.faster",
         tooltip="Replay: faster (1×, 10×, 60×, then 1× again)",
     ),
@@ -81,7 +80,7 @@ CAPTURE_BINDINGS: list[BindingType] = [
     Binding(
         "right_square_bracket",
         "replay_marker(1)",
-        "Next mark",
+        "Next",
         id="replay.next",
         tooltip="Replay: jump to the next marker (alarm change, CloudTrail error, bookmark, "
         "ERROR lines)",
@@ -108,6 +107,15 @@ CAPTURE_BINDINGS: list[BindingType] = [
 class TextPrompt(ModalScreen[str | None]):
     """One line of text; Esc cancels. Enter hands it to `accept`, which acts on it and
     returns "" (the prompt closes with the text) or what is wrong (shown; it stays open)."""
+
+    DEFAULT_CSS = """
+    TextPrompt { align: center middle; }
+    #capture-prompt {
+        width: 90%; max-width: 90; height: auto;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    #capture-input { margin: 1 0 0 0; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
@@ -161,6 +169,10 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+LISTED_CHARS = 60
+"""How much of a bookmark's marked line its row in the list shows."""
+
+
 def bookmark_line(b: Bookmark) -> Text:
     """One bookmark as the list shows it: when, what, the note, the marked text."""
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -168,6 +180,8 @@ def bookmark_line(b: Bookmark) -> Text:
     out.append(f"{MARKER_GLYPHS['bookmark']} ", style="bold yellow")
     out.append(sanitize(b.note) or "(no note)", style="bold" if b.note else "dim italic")
     what = sanitize(b.text) or sanitize(f"{b.kind} {b.target}".strip())
+    if len(what) > LISTED_CHARS:  # one row a bookmark: the line is in the file whole
+        what = what[: LISTED_CHARS - 1] + "…"
     if what:
         out.append(f"  {what}", style="dim")
     return out
@@ -175,6 +189,15 @@ def bookmark_line(b: Bookmark) -> Text:
 
 class BookmarkList(ModalScreen[Bookmark | None]):
     """`'`: the bookmarks, oldest first; Enter picks one (a replay jumps to it)."""
+
+    DEFAULT_CSS = """
+    BookmarkList { align: center middle; }
+    #bookmarks {
+        width: 90%; max-width: 120; height: auto; max-height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    #bookmark-list { height: auto; max-height: 30; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,apostrophe", "cancel", "Close", id="bookmarks.close"),
@@ -314,22 +337,27 @@ class CaptureKeys:
         else:
             self._say("a bookmark is jumped to in a replay: mwaa-tui replay FILE")
 
-    # -- replay only -----------------------------------------------------------------------
+    # -- replay only (live, the keys pass by; the command palette can still ask) ------------
+
+    def _replay(self) -> ReplayCapture | None:
+        if isinstance(self.capture, ReplayCapture):
+            return self.capture
+        self._say("only in a replay: mwaa-tui replay FILE", "warning")
+        return None
 
     def pause(self) -> None:
-        if isinstance(self.capture, ReplayCapture):
-            self.capture.toggle()
+        if (capture := self._replay()) is not None:
+            capture.toggle()
             self.screen.show_status()
 
     def speed(self, step: int) -> None:
-        if isinstance(self.capture, ReplayCapture):
-            speed = self.capture.faster() if step > 0 else self.capture.slower()
+        if (capture := self._replay()) is not None:
+            speed = capture.faster() if step > 0 else capture.slower()
             self._say(f"replaying at {speed:g}×", timeout=2)
             self.screen.show_status()
 
     def marker(self, step: int) -> None:
-        capture = self.capture
-        if not isinstance(capture, ReplayCapture):
+        if (capture := self._replay()) is None:
             return
         marker = capture.next_marker() if step > 0 else capture.previous_marker()
         if marker is None:
@@ -340,8 +368,7 @@ class CaptureKeys:
         self.screen.show_status()
 
     def seek(self) -> None:
-        capture = self.capture
-        if not isinstance(capture, ReplayCapture):
+        if (capture := self._replay()) is None:
             return
         status = capture.status()
 
@@ -352,9 +379,9 @@ class CaptureKeys:
         self.screen.app.push_screen(
             TextPrompt(
                 "Go to a time in the recording",
-                placeholder="HH:MM, 2025-11-25T14:05Z, -5m or +5m; Enter goes, Esc cancels",
-                detail=f"the recording runs from {stamp(status.start)} to {stamp(status.end)}; "
-                f"{SEEK_HELP}",
+                placeholder="14:05, 2025-11-25T14:05Z, 30m, -5m or +5m; Enter goes, Esc cancels",
+                detail=f"from {stamp(status.start)} to {stamp(status.end)}: a time of day "
+                "(UTC), an ISO time, a duration before the end, or -5m / +5m from here",
                 accept=capture.seek_text,
             ),
             done,

@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
             tooltip="Every source's health and last error in full, with the IAM fix",
         ),
         Binding("!", "sources('all')", show=False, id="sources-quiet"),
+        # A replay's keys come next, before the live ones (live, they are hidden).
+        *CAPTURE_BINDINGS,
         QUIT,
         HELP,
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
@@ -104,7 +106,6 @@ class MainScreen(Screen[None]):
             )
             for i, view in enumerate(VIEWS)
         ],
-        *CAPTURE_BINDINGS,
     ]
 
     def __init__(
@@ -120,7 +121,6 @@ class MainScreen(Screen[None]):
         self._borders: dict[str | None, tuple[str, str]] = {}
         self._sources_failing = False
         self._ticks = 0
-        self._lead_shown = False
 
     def compose(self) -> ComposeResult:
         yield EnvironmentHeader(self.config.aws.region or "", self.config.where, id="header")
@@ -201,9 +201,9 @@ class MainScreen(Screen[None]):
         self.show_health()
         self._header()
         self._ticks += 1
-        # The status line's rates move every second; redrawing it each 5 s is plenty
-        # (a replay's timeline and a recording's size move every second).
-        if self._ticks % 5 == 1 or self._ticks < 5 or self._lead_shown:
+        # The status line's rates move every second; redrawing it each 5 s is plenty (a
+        # recording's size too). A replay's timeline moves every second.
+        if self._ticks % 5 == 1 or self._ticks < 5 or isinstance(self.capture, ReplayCapture):
             self.show_status()
         if self.state.failing != self._sources_failing:
             self._sources_failing = self.state.failing
@@ -227,7 +227,6 @@ class MainScreen(Screen[None]):
             projected = project_cost(polling_plan(self.pollers))
         else:
             return
-        self._lead_shown = bool(lead)
         self.query_one(StatusLine).show(
             summary,
             self.config.note,
