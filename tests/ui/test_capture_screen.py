@@ -38,9 +38,12 @@ from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.app import AppConfig, MwaaApp
 from mwaa_tui.ui.capture import LiveCapture, ReplayCapture
 from mwaa_tui.ui.screens.capture import BookmarkList, TextPrompt
+from mwaa_tui.ui.screens.chart import MetricChart
+from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
+from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.trail import TrailTable
 from tests.conftest import put_events, wait_until
 from tests.ui.helpers import FAST, alarm_names, header_text, log_lines, screen_text, trail_names
@@ -212,6 +215,16 @@ async def test_the_demo_recorded_by_the_app_replays_offline_on_the_same_screen(
         assert next(a.state for a in table.alarms if a.name == name) == "ALARM"
         assert set(trail_names(replay)) == trail_live
         assert "END" in status_text(replay)
+        # The live keys on what was replayed: a line in full, a chart.
+        view = replay.main.query_one("#log-view-All", LogView)
+        view.focus()
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: isinstance(replay.screen, LineDetail), what="the line")
+        await pilot.press("escape")
+        replay.main.query_one(MetricsPanel).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(replay.screen, MetricChart), what="a chart")
+        await pilot.press("escape")
         assert replay.gateway is None
     assert trap.connections == 0
 
