@@ -18,7 +18,7 @@ from mwaa_tui.core.snapshots import ErrorKind
 
 THROTTLE_BUDGET = 15.0
 """Seconds one call may spend waiting between throttled attempts before it gives up."""
-THROTTLE_PAUSE = (0.2, 0.6)
+THROTTLE_PAUSE = (0.5, 1.0)
 NETWORK_ATTEMPTS = 3
 """Attempts of one call on a connection error, a timeout or a 5xx."""
 NETWORK_CAP = 10.0
@@ -32,10 +32,11 @@ at least this often: the pane is empty, or behind, until it does."""
 
 
 def throttle_pause(attempt: int, rng: random.Random) -> float:
-    """Seconds before re-sending a throttled request: well under a second, jittered so
-    that callers spread out, and not growing: the pacer already spaces the operation's
-    calls to what the account allows, and a growing pause only leaves the pane behind (a
-    streak of five throttles cost 9 s with ×1.5 steps)."""
+    """Seconds before re-sending a throttled request: about a second, jittered so that
+    callers spread out, and not growing: the pacer already spaces the operation's calls to
+    what the account allows, and a growing pause only leaves the pane behind (a streak of
+    five throttles cost 9 s with ×1.5 steps). Shorter pauses (0.2-0.6 s) made no
+    difference at 50 % throttled and sent more requests than awslogs at 90 %."""
     del attempt  # the same for every attempt, on purpose
     return rng.uniform(*THROTTLE_PAUSE)
 
