@@ -35,7 +35,7 @@ def throttle_pause(attempt: int, rng: random.Random) -> float:
     """Seconds before re-sending a throttled request: about a second, jittered so that
     callers spread out, and not growing: the pacer already spaces the operation's calls to
     what the account allows, and a growing pause only leaves the pane behind (a streak of
-    five throttles cost 9 s with ×1.5 steps). Shorter pauses (0.2-0.6 s) made no
+    five throttles cost 9 s with steps growing by half). Shorter pauses (0.2-0.6 s) made no
     difference at 50 % throttled and sent more requests than awslogs at 90 %."""
     del attempt  # the same for every attempt, on purpose
     return rng.uniform(*THROTTLE_PAUSE)
