@@ -82,11 +82,17 @@ def short_time(timestamp: str) -> str:
     return parsed.strftime("%H:%M:%S.") + f"{parsed.microsecond // 1000:03d}"
 
 
-def readable(line: StructuredLine) -> str:
-    """`11:40:01.123 ERROR Task failed · logger=task chan=stderr`: one line for a log view."""
-    head = " ".join(p for p in (short_time(line.timestamp), line.level or "", line.event) if p)
+EXTRAS = " · "
+"""What separates a readable line's event from its extra keys (drawn dimmed)."""
+
+
+def readable(line: StructuredLine, *, with_time: bool = True) -> str:
+    """`11:40:01.123 ERROR Task failed · logger=task chan=stderr`: one line for a log view.
+    Without `with_time` the line's own timestamp is left out (the view shows the event's)."""
+    stamp = short_time(line.timestamp) if with_time else ""
+    head = " ".join(p for p in (stamp, line.level or "", line.event) if p)
     tail = ([f"logger={line.logger}"] if line.logger else []) + [f"{k}={v}" for k, v in line.extras]
-    return f"{head} · {' '.join(tail)}" if tail else head
+    return f"{head}{EXTRAS}{' '.join(tail)}" if tail else head
 
 
 def pretty(message: str) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mwaa_tui.core.format import clock_time
-from mwaa_tui.core.jsonlog import parse_line
+from mwaa_tui.core.jsonlog import parse_line, readable
 from mwaa_tui.core.levels import at_least, normalise, parse_level
 from mwaa_tui.core.snapshots import (
     COMPONENTS,
@@ -56,9 +56,14 @@ class LogFilter:
 
 
 def compile_matcher(text: str) -> tuple[Callable[[str], bool] | None, str]:
-    """A predicate for `text` (None matches everything), and an error message if invalid."""
+    """A predicate for `text` (None matches everything), and an error message if invalid:
+    a field of Airflow 3's JSON lines (`level:error`, see `compile_field_matcher`), a
+    regular expression after `re:`, or else a case-insensitive substring."""
     if not text:
         return None, ""
+    field = compile_field_matcher(text)
+    if field is not None:
+        return field
     if text.startswith("re:"):
         try:
             pattern = re.compile(text[3:], re.IGNORECASE)
@@ -130,6 +135,9 @@ def format_row(row: LogRow, *, tag: bool, times: str = "utc") -> list[str]:
     head = " ".join(parts) + " " if parts else ""
     if message.startswith("["):
         message = _AIRFLOW_TS.sub("", message, count=1)
+    elif message.startswith("{") and (line := parse_line(message)) is not None:
+        # Airflow 3's JSON lines, readable; their own time only when the view shows none.
+        return [head + readable(line, with_time=times == "off")]
     if "\n" not in message:
         return [head + message]
     indent = "" if times == "off" else " " * 9

@@ -8,6 +8,7 @@ import re
 from rich.highlighter import Highlighter
 from rich.text import Text
 
+from mwaa_tui.core.jsonlog import EXTRAS
 from mwaa_tui.core.logview import TAGS
 from mwaa_tui.core.sanitize import sanitize
 
@@ -57,6 +58,10 @@ class LevelHighlighter(Highlighter):
     )
     _warning = re.compile(r"\b(WARNING|WARN)\b|\[WARNING\]|\"level\": ?\"warn(?:ing)?\"", re.I)
     _debug = re.compile(r"\bDEBUG\b")
+    _structured = re.compile(
+        rf"^(?:[\d:.]+ )?(?:late )?(?:(?:{_TAG_NAMES}) +)?(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+    )
+    """A JSON line made readable (`core.jsonlog.readable`): its extra keys are dimmed."""
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
@@ -76,3 +81,5 @@ class LevelHighlighter(Highlighter):
             text.stylize("bold yellow", m.start(), m.end())
         elif m := self._debug.search(plain):
             text.stylize("dim", m.start(), m.end())
+        if (m := self._structured.match(plain)) and (at := plain.find(EXTRAS, m.end())) >= 0:
+            text.stylize("dim", at)

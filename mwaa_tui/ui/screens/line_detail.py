@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from mwaa_tui.core.format import ingestion_delay, stamp
+from mwaa_tui.core.jsonlog import pretty
 from mwaa_tui.core.snapshots import LogEvent
 
 
@@ -46,7 +47,8 @@ class LineDetail(ModalScreen[None]):
                 head.append(value + "\n")
             if e.late:
                 head.append("arrived late: newer lines were already shown\n", style="bold yellow")
-            body = Text(e.message)
+            # Airflow 3's JSON lines pretty-printed; any other line as it came.
+            body = Text(pretty(e.message) or e.message)
         with VerticalScroll(id="line-detail"):
             yield Static(head)
             yield Static(body, id="line-detail-text")

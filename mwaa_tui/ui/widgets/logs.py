@@ -142,7 +142,8 @@ class LogPanes(Vertical):
             "filter",
             "Filter",
             id="logs.filter",
-            tooltip="Show only lines containing text (re:PATTERN for a regular expression)",
+            tooltip="Show only lines containing text (re:PATTERN for a regular expression; "
+            "level:error or logger:airflow.task for a field of Airflow 3's JSON lines)",
         ),
         Binding(
             "f",
@@ -393,7 +394,9 @@ class LogPanes(Vertical):
 
     def action_filter(self) -> None:
         self._ask(
-            "filter", self.filter.text, "filter: text, or re:PATTERN; Enter applies, Esc cancels"
+            "filter",
+            self.filter.text,
+            "filter: text, re:PATTERN or level:error; Enter applies, Esc cancels",
         )
 
     def action_find(self) -> None:
