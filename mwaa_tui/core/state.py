@@ -22,7 +22,7 @@ from mwaa_tui.core.snapshots import (
     TrailEvent,
 )
 
-FIRST_DATA = frozenset({"environment", "logs", "metrics", "alarms", "trail"})
+FIRST_DATA = frozenset({"environment", "logs", "metrics", "alarms", "trail", "airflow"})
 """The kinds of data every pane waits for, for the start-up timing."""
 
 Outages = dict[str, tuple[float, ErrorInfo]]

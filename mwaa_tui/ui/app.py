@@ -175,6 +175,7 @@ class MwaaApp(App[int]):
             return
         if self.state.environment is not None:
             self.pollers.follow_logging(self.state.environment)
+            self.pollers.follow_airflow(self.state.environment)
 
     def _spawn(self, poller: Poller) -> Worker[None]:
         return self.run_worker(
@@ -220,6 +221,7 @@ class MwaaApp(App[int]):
                 main.show_environment()
                 for source in self.pollers.follow_logging(snapshot):
                     state.health.pop(source, None)
+                self.pollers.follow_airflow(snapshot)
                 self._saw("environment")
             case MetricsSnapshot() as metrics:
                 state.metrics = metrics
@@ -235,7 +237,9 @@ class MwaaApp(App[int]):
                 main.show_trail(older=batch.older)
                 self._saw("trail")
             case AirflowSnapshot() as airflow:
-                state.airflow = airflow  # kept for the pane that will show it
+                state.airflow = airflow
+                main.show_airflow()
+                self._saw("airflow")
             case TaskLogBatch() | QueryProgress():
                 pass  # the task log's and Insights' pollers post to their own screens
             case CallBatch(records=records):

@@ -29,6 +29,8 @@ class Intervals:
     """One-minute data: fetching it more often costs money and shows nothing new."""
     alarms: float = 30.0
     trail: float = 30.0
+    airflow: float = 30.0
+    """InvokeRestApi: 9 requests a poll, well within the Airflow poller's budget."""
 
 
 @dataclass(frozen=True)

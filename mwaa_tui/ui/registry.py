@@ -10,6 +10,7 @@ from textual.worker import Worker
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.snapshots import COMPONENTS, Emit, EnvironmentSnapshot, LogConfig, Update
+from mwaa_tui.pollers.airflow import AirflowPoller
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.pollers.environment import EnvironmentPoller
@@ -136,6 +137,26 @@ class PollerRegistry:
             elif self.stop(f"logs:{component}"):
                 stopped.append(f"logs:{component}")
         return stopped
+
+    def follow_airflow(self, snapshot: EnvironmentSnapshot) -> None:
+        """Airflow's own view (InvokeRestApi) from the moment the environment is known; a
+        newer GetEnvironment reaches the running poller (an upgrade changes the API)."""
+        if self.gateway is None:
+            return
+        running = self.get("airflow", AirflowPoller)
+        if running is not None:
+            running.update_environment(snapshot)
+            return
+        config = self.config
+        self.run(
+            AirflowPoller(
+                self.gateway,
+                snapshot,
+                interval=config.intervals.airflow,
+                redact=config.redact,
+                clock=config.clock,
+            )
+        )
 
     def backfill(self, seconds: float, snapshot: EnvironmentSnapshot | None) -> None:
         """Start every log poller afresh, `seconds` back."""

@@ -14,8 +14,8 @@ from mwaa_tui.ui.app import Intervals, MwaaApp
 from tests.conftest import FIXED_NOW, wait_until
 from tests.ui.helpers import make_app
 
-ONCE = Intervals(environment=3600, logs=3600, metrics=3600, alarms=3600, trail=3600)
-SOURCES = {"environment", "metrics", "alarms", "cloudtrail"} | {
+ONCE = Intervals(environment=3600, logs=3600, metrics=3600, alarms=3600, trail=3600, airflow=3600)
+SOURCES = {"environment", "metrics", "alarms", "cloudtrail", "airflow"} | {
     f"logs:{c}" for c in ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
 }
 
@@ -34,13 +34,17 @@ def frozen_app(sandbox: Sandbox) -> MwaaApp:
 
 def settled(app: MwaaApp) -> bool:
     """Every source has answered once and the metrics poller knows which panels are on
-    screen (the status line's projected cost counts only those)."""
+    screen and has finished discovery, back to its own interval, its last panels drawn
+    (the status line's projected cost counts only those panels, at that interval)."""
     metrics = app.pollers.get("metrics", MetricsPoller)
     return (
         set(app.state.health) >= SOURCES
         and app.state.complete
         and metrics is not None
         and metrics.visible is not None
+        and metrics.interval >= metrics.base_interval
+        and app.state.metrics is not None
+        and len(app.state.metrics.series) == len(metrics.series)
     )
 
 
@@ -50,6 +54,7 @@ async def settle(pilot: Any) -> None:
     await wait_until(pilot, lambda: settled(app), timeout=20, what="every source")
     app.main.query_one("LogPanes").flush()
     app.tick()
+    app.main.show_status()  # the tick redraws it only every few seconds
     await pilot.pause()
 
 

@@ -7,6 +7,7 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 
+from mwaa_tui.core.airflow_view import airflow_on_screen
 from mwaa_tui.core.alarms import watches
 from mwaa_tui.core.callstats import worst_pace
 from mwaa_tui.core.cost import project_cost
@@ -30,6 +32,7 @@ from mwaa_tui.ui.keys import HELP, QUIT
 from mwaa_tui.ui.oneoff import open_screen, run_oneoff, save_file
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.registry import PollerRegistry
+from mwaa_tui.ui.screens.airflow import ImportErrorTrace, task_log_screen
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.capture import CAPTURE_BINDINGS, CaptureKeys
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
@@ -42,6 +45,7 @@ from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
 from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskGroup
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
 from mwaa_tui.ui.text import SEVERITY_STYLE
+from mwaa_tui.ui.widgets.airflow import AirflowPane
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logs import LogPanes
@@ -51,8 +55,15 @@ from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.timeline import recording_badge, replay_badge, replay_lead
 from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
 
-PANES = ("logs", "metrics", "alarms", "trail")
-BORDERS = (("metrics", "metrics"), ("alarms", "alarms"), ("trail", "cloudtrail"))
+PANES = ("logs", "metrics", "alarms", "trail", "airflow")
+ROWS = {"logs": "top", "metrics": "top", "alarms": "bottom", "trail": "bottom", "airflow": ""}
+"""The row each pane sits in (the Airflow pane is a row of its own)."""
+BORDERS = (
+    ("metrics", "metrics"),
+    ("alarms", "alarms"),
+    ("trail", "cloudtrail"),
+    ("airflow", "airflow"),
+)
 """The panes whose border shows one source's health (the log panes pick theirs)."""
 BACKFILLS = (
     ("1m", 60.0),
@@ -95,6 +106,14 @@ class MainScreen(Screen[None]):
         Binding(
             "z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"
         ),
+        Binding(
+            "a",
+            "airflow",
+            "Airflow",
+            id="airflow",
+            tooltip="Airflow's own view: failed runs and tasks, import errors, pools "
+            "(on screen from 120x40; smaller, fullscreen; again: back)",
+        ),
         *[
             Binding(
                 str(i + 1),
@@ -121,6 +140,8 @@ class MainScreen(Screen[None]):
         self._borders: dict[str | None, tuple[str, str]] = {}
         self._sources_failing = False
         self._ticks = 0
+        self._before_airflow: Widget | None = None
+        """What had the focus before `a` went to the Airflow pane."""
 
     def compose(self) -> ComposeResult:
         yield EnvironmentHeader(self.config.aws.region or "", self.config.where, id="header")
@@ -128,6 +149,7 @@ class MainScreen(Screen[None]):
             with Horizontal(id="top"):
                 yield LogPanes(self.config.buffer_lines, id="logs")
                 yield MetricsPanel(id="metrics")
+            yield AirflowPane(id="airflow")
             with Horizontal(id="bottom"):
                 yield AlarmsPane(id="alarms")
                 yield TrailPane(self.config.environment or "", self.state.trail, id="trail")
@@ -164,6 +186,7 @@ class MainScreen(Screen[None]):
         self.query_one(LogPanes).reset()
         self.show_trail(older=False)
         self.show_alarms()
+        self.show_airflow()
         self.show_health()
 
     def show_metrics(self) -> None:
@@ -181,6 +204,10 @@ class MainScreen(Screen[None]):
             pane.older_loaded()
         pane.redraw(self.now)
         self._header()
+
+    def show_airflow(self) -> None:
+        self.query_one(AirflowPane).show(self.state.airflow, self.now)
+        self._header()  # an unhealthy component is badged there
 
     def show_health(self) -> None:
         """Each pane's border: its source's health (the merged view: the worst log's)."""
@@ -212,6 +239,7 @@ class MainScreen(Screen[None]):
             self.query_one(AlarmsPane).show(self.state.alarm_list, now)
             self.query_one(TrailTable).refresh_times(now)
             self.query_one(TrailPane).redraw_status(now)
+            self.query_one(AirflowPane).show(self.state.airflow, now)  # running runs' time
 
     def show_status(self) -> None:
         """The status line: a replay's timeline or a recording's `● REC` first, then the
@@ -337,18 +365,61 @@ class MainScreen(Screen[None]):
         while target is not None and target.id not in PANES:
             target = target.parent if isinstance(target.parent, Widget) else None
         if self.has_class("-zoomed") or target is None:
-            self.remove_class("-zoomed")
-            for node in self.query("#top, #bottom, #logs, #metrics, #alarms, #trail"):
-                node.display = True
-                node.remove_class("-zoom")
+            self._unzoom()
             return
+        self._zoom(target)
+
+    def _zoom(self, target: Widget) -> None:
         self.add_class("-zoomed")
         target.add_class("-zoom")
         for pane_id in PANES:
             self.query_one(f"#{pane_id}").display = pane_id == target.id
-        top = target.id in ("logs", "metrics")
-        self.query_one("#top").display = top
-        self.query_one("#bottom").display = not top
+        row = ROWS.get(target.id or "", "")
+        self.query_one("#top").display = row == "top"
+        self.query_one("#bottom").display = row == "bottom"
+
+    def _unzoom(self) -> None:
+        self.remove_class("-zoomed")
+        for node in self.query("#top, #bottom, #logs, #metrics, #alarms, #trail, #airflow"):
+            # Back to what the stylesheet says: the Airflow pane shows only from 120x40.
+            node.styles.clear_rule("display")
+            node.remove_class("-zoom")
+        self.refresh(layout=True)
+        airflow = self.query_one(AirflowPane)
+        if not airflow.display and self.focused in airflow.walk_children():
+            self._focus_back()
+
+    def action_airflow(self) -> None:
+        """From 120x40 the pane is on screen: focus it. Smaller, it opens fullscreen, as
+        `z` would zoom it. Again: back to where the focus was."""
+        airflow = self.query_one(AirflowPane)
+        if self.focused in airflow.walk_children():
+            if airflow.has_class("-zoom"):
+                self._unzoom()
+            self._focus_back()
+            return
+        self._before_airflow = self.focused
+        if self.has_class("-zoomed"):
+            self._unzoom()
+        if not airflow_on_screen(self.size.width, self.size.height):
+            self._zoom(airflow)
+        airflow.focus_first()
+
+    def _focus_back(self) -> None:
+        before, self._before_airflow = self._before_airflow, None
+        if before is not None and before.is_attached and before.display:
+            before.focus()
+        else:
+            self.query_one(LogPanes).current_log().focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def on_screen_resume(self) -> None:
+        self._fit(self.size.width, self.size.height)  # resized under a modal
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(airflow_on_screen(width, height), "-airflow")
 
     # -- what the panes ask for --------------------------------------------------------------
 
@@ -439,6 +510,25 @@ class MainScreen(Screen[None]):
                     logs_around=self.show_logs_around,
                 )
                 open_screen(self, make, "CloudTrail event", group="trail-detail")
+
+    def on_airflow_pane_task_log_requested(self, message: AirflowPane.TaskLogRequested) -> None:
+        if self._offline("task logs"):
+            return
+        gateway, env = self.pollers.gateway, self.state.environment
+        if gateway is None or env is None:
+            self.notify("waiting for the environment", markup=False)
+            return
+        intervals = self.config.intervals
+        screen = task_log_screen(
+            gateway, env, message.task, redact=self.config.redact, follow_seconds=intervals.logs
+        )
+        if isinstance(screen, str):
+            self.notify(screen, markup=False)
+        else:
+            self.app.push_screen(screen)
+
+    def on_airflow_pane_trace_requested(self, message: AirflowPane.TraceRequested) -> None:
+        self.app.push_screen(ImportErrorTrace(message.error))
 
     def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
         self.app.push_screen(LineDetail(message.event, message.text))

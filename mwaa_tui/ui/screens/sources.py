@@ -33,12 +33,14 @@ SOURCE_ORDER: tuple[str, ...] = (
     "metrics",
     "alarms",
     "cloudtrail",
+    "airflow",
 )
 SOURCE_OPERATIONS: Mapping[str, tuple[str, ...]] = {
     "environment": ("GetEnvironment",),
     "metrics": ("GetMetricData", "ListMetrics"),
     "alarms": ("DescribeAlarms",),
     "cloudtrail": ("LookupEvents",),
+    "airflow": ("InvokeRestApi",),
 }
 LOG_OPERATIONS = ("FilterLogEvents",)
 

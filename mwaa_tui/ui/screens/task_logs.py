@@ -17,19 +17,20 @@ from textual.widgets import Static, Tree
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.logview import event_rows
-from mwaa_tui.core.snapshots import HealthUpdate, LogEvent, TaskLogBatch
+from mwaa_tui.core.snapshots import ErrorKind, HealthUpdate, LogEvent, TaskLogBatch
 from mwaa_tui.core.tasklogs import TaskAttempt, build_tree, failed
 from mwaa_tui.pollers.tasklogs import TaskLogPoller, list_attempts
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
 from mwaa_tui.ui.registry import run_poller
+from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 BROWSE_HOURS = 24
 FOLLOW_SECONDS = 3.0
 """A running attempt is read again this often unless the app gives its tail's interval."""
-STATE_STYLES = {"following": "bold green", "retrying": "bold yellow"}
+STATE_STYLES = {"following": "bold green", "retrying": "bold yellow", "stopped": "bold red"}
 
 
 @dataclass(frozen=True)
@@ -182,17 +183,28 @@ class TaskLog(ModalScreen[None]):
             interval=group.follow_seconds,
             rng=group.rng,
         )
-        run_poller(self, poller, group="task-log")
+        self._follow = run_poller(self, poller, group="task-log")
 
     def on_updated(self, message: Updated) -> None:
         message.stop()  # this screen's own poller: nothing for the app
-        if self.state == "finished":
+        if self.state == "finished" or self.state.startswith("stopped"):
             return
         match message.update:
             case TaskLogBatch(events=events, finished=finished):
                 self._add(events)
                 if finished:
                     self._show("finished")
+            case HealthUpdate(health=health) if (
+                health.error is not None
+                and health.error.kind is ErrorKind.NOT_FOUND
+                and not self.lines
+            ):
+                # A stream named from Airflow's task instance (the Airflow pane) that
+                # CloudWatch does not hold: say which name was looked for, and stop.
+                self._follow.cancel()
+                self._show(
+                    f"stopped: no log stream named {self.attempt.stream} in {self.group.name}"
+                )
             case HealthUpdate(health=health) if health.error is not None:
                 delay = max(0.0, (health.next_attempt or 0.0) - time.time())
                 self._show(retry_note(health.error, delay))
@@ -201,6 +213,11 @@ class TaskLog(ModalScreen[None]):
                 self._show(f"following: no final state yet, reading every {every} s")
             case _:
                 pass
+
+    def on_log_view_line_chosen(self, message: LogView.LineChosen) -> None:
+        """Enter on a line: the line in full (Airflow 3's JSON pretty-printed)."""
+        message.stop()
+        self.app.push_screen(LineDetail(message.event, message.text))
 
     def _head(self) -> Text:
         a = self.attempt

@@ -10,6 +10,7 @@ from mwaa_tui.core.lifecycle import lifecycle
 from mwaa_tui.core.logview import TAGS
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE
+from mwaa_tui.ui.widgets.airflow import header_badge, header_health
 
 LIFE_ICON = {"ok": "●", "warn": "◌", "error": "✖"}
 
@@ -67,6 +68,7 @@ class EnvironmentHeader(Static):
         if in_alarm := state.in_alarm:
             out.append("  ")
             out.append(f" {in_alarm} in ALARM ", style="bold white on red")
+        out.append_text(header_badge(state.airflow))
         if trail_errors := state.trail.errors_since(now - 3600):
             out.append("  ")
             out.append(f" {trail_errors} CloudTrail errors (1h) ", style="bold red reverse")
@@ -99,6 +101,7 @@ class EnvironmentHeader(Static):
         text, severity = self.health_text
         if severity != "ok":
             out.append(f"  │ {text}", style=SEVERITY_STYLE[severity])
+        out.append_text(header_health(state.airflow, self.size.width))
         if last is not None and (last.error_code or last.error_message):
             out.append("\n")
             out.append(" update error ", style="bold white on red")
