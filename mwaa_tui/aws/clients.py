@@ -363,7 +363,7 @@ class AwsGateway:
                 pause: float | None = None
                 if exc.kind is ErrorKind.THROTTLED:
                     throttled += 1
-                    pause = throttle_pause(throttled, self._rng)
+                    pause = throttle_pause(self.limiter.throttled_share(op), self._rng)
                     if waited + pause > self.throttle_budget:
                         pause = None
                 elif exc.kind is ErrorKind.NETWORK or exc.transient:

@@ -79,6 +79,11 @@ class RateLimiter:
     def throttled(self, operation: str) -> None:
         self.pace(operation).throttled(self._clock())
 
+    def throttled_share(self, operation: str) -> float:
+        """Share of `operation`'s attempts in the last minute that were throttled."""
+        attempts, throttles = self.pace(operation).window(self._clock())
+        return throttles / attempts if attempts else 0.0
+
     def paces(self) -> tuple[OperationPace, ...]:
         """Every operation tried in the last minute, the most held back first."""
         now = self._clock()

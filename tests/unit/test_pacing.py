@@ -35,3 +35,16 @@ def test_the_throttled_share_is_measured_over_the_last_minute() -> None:
     pace.answered(55.0)
     assert pace.window(60.0) == (3, 1)
     assert pace.window(100.0) == (2, 0)  # the throttle at 10 s has aged out
+
+
+def test_the_pause_before_a_throttled_retry_stretches_with_the_throttled_share() -> None:
+    import random
+
+    from mwaa_tui.core.backoff import THROTTLE_PAUSE, throttle_pause
+
+    rng = random.Random(5)
+    calm = [throttle_pause(0.3, rng) for _ in range(200)]
+    busy = [throttle_pause(0.95, rng) for _ in range(200)]
+    assert THROTTLE_PAUSE[0] <= min(calm) and max(calm) <= THROTTLE_PAUSE[1]
+    assert sum(busy) / len(busy) > 1.7 * sum(calm) / len(calm)
+    assert max(busy) <= THROTTLE_PAUSE[1] * 2.0
