@@ -59,20 +59,20 @@ def duration_text(seconds: float | None) -> str:
 
 
 _RUN_ID = re.compile(
-    r"^(?P<kind>[a-z_]+)__(?P<date>\d{4}-(?P<md>\d\d-\d\d))T(?P<hm>\d\d:\d\d)(?P<s>:\d\d)?"
+    r"^(?P<kind>[a-z_]+)__(?P<date>\d{4}-(?P<md>\d\d-\d\d))T(?P<hm>\d\d:\d\d)(?::\d\d)?"
     r"(?:\.\d+)?(?:[+-]\d\d:?\d\d|Z)?$"
 )
 
 
 def compact_run_id(run_id: str) -> str:
     """`scheduled__2025-11-25T11:59:00+00:00` -> `sched 11-25 11:59`: the run's kind and
-    its logical time (seconds only when not zero); any other id as it is."""
+    its logical time to the minute; any other id as it is. (Rows are keyed by the whole
+    id, and the task log's title shows it.)"""
     m = _RUN_ID.match(run_id)
     if m is None:
         return run_id
-    seconds = m["s"] if m["s"] and m["s"] != ":00" else ""
     kind = RUN_KINDS.get(m["kind"], m["kind"])
-    return f"{kind} {m['md']} {m['hm']}{seconds}"
+    return f"{kind} {m['md']} {m['hm']}"
 
 
 RUN_KINDS = {

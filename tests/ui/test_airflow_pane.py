@@ -113,14 +113,15 @@ async def test_each_list_fills_and_enter_opens_the_failed_attempts_log(
         assert main.query_one(AirflowPane).display  # from 120x40, no key pressed
         tasks = cells(main.query_one(FailedTaskTable))
         states = [row[0] for row in tasks]
-        assert {"✗ failed", "↻ up_for_retry", "⊘ upstream_failed"} <= set(states)
-        failed = [row for row in tasks if row[0] == "✗ failed"]
+        assert {"failed", "up_for_retry", "upstream_failed"} <= set(states)
+        failed = [row for row in tasks if row[0] == "failed"]
         assert {row[2] for row in failed} == {f"wait_for_file [{i}]" for i in range(3)}
         assert {row[3] for row in failed} == {"3"} and {row[4] for row in failed} == {"S3KeySensor"}
         assert "3 failed" in heading(app, "tasks")
+        assert all(row[3] == "-" and row[6] == "" for row in tasks if row[0] == "upstream_failed")
         runs = cells(main.query_one(RunTable))
-        assert runs[0][:3] == ["✗ failed", "s3_ingest", "sched 11-25 11:59"]
-        assert {"▶ running", "… queued"} <= {row[0] for row in runs}
+        assert runs[0][:3] == ["failed", "s3_ingest", "sched 11-25 11:59"]
+        assert {"running", "queued"} <= {row[0] for row in runs}
         assert "queued 1" in heading(app, "runs")
         (error,) = cells(main.query_one(ImportErrorTable))
         assert error[0] == "ml_features_v2.py" and error[1].startswith("ModuleNotFoundError")

@@ -56,7 +56,7 @@ def test_cells_are_short_and_say_what_they_are() -> None:
         "1d 1h",
     ]
     assert compact_run_id("scheduled__2025-11-25T11:59:00+00:00") == "sched 11-25 11:59"
-    assert compact_run_id("manual__2025-11-25T11:58:54.123+00:00") == "manual 11-25 11:58:54"
+    assert compact_run_id("manual__2025-11-25T11:58:54.123+00:00") == "manual 11-25 11:58"
     assert compact_run_id("my custom run") == "my custom run"
     assert short_file("/usr/local/airflow/dags/team/x.py") == "team/x.py"
     assert short_file("/elsewhere/x.py") == "/elsewhere/x.py"

@@ -50,15 +50,16 @@ from mwaa_tui.ui.widgets.table import Columns, KeyedTable
 R = TypeVar("R")
 
 TASK_STATE = {
-    "failed": ("✗ failed", "bold red"),
-    "up_for_retry": ("↻ up_for_retry", "yellow"),
-    "upstream_failed": ("⊘ upstream_failed", "dim"),
+    "failed": ("failed", "bold red"),
+    "up_for_retry": ("up_for_retry", "yellow"),
+    "upstream_failed": ("upstream_failed", "dim"),
 }
 RUN_STATE = {
-    "failed": ("✗ failed", "bold red"),
-    "running": ("▶ running", "green"),
-    "queued": ("… queued", "yellow"),
+    "failed": ("failed", "bold red"),
+    "running": ("running", "green"),
+    "queued": ("queued", "yellow"),
 }
+"""Airflow's own state names (readable without colour too), and their colours."""
 UNHEALTHY = "bold white on red"
 
 
@@ -120,9 +121,9 @@ class FailedTaskTable(RowsTable):
             ("dag", "DAG", _widest([t.dag_id for t in tasks], 3, 28)),
             ("task", "Task", _widest([task_label(t) for t in tasks], 4, 32)),
             ("try", "Try", 3),
-            ("operator", "Operator", _widest([t.operator for t in tasks], 8, 16)),
+            ("operator", "Operator", _widest([t.operator for t in tasks], 8, 14)),
             ("run", "Run", _widest([compact_run_id(t.run_id) for t in tasks], 3, 28)),
-            ("duration", "Took", 7),
+            ("duration", "Took", 6),
         )
         self.show_rows(columns, [(k, _task_cells(t)) for k, t in keyed])
 
@@ -138,7 +139,7 @@ def _task_cells(t: TaskInstanceRow) -> tuple[Text, ...]:
         safe(try_text(t), base),
         safe(t.operator, "dim"),
         safe(compact_run_id(t.run_id), base),
-        safe(duration_text(t.duration), "dim"),
+        safe(duration_text(t.duration) if t.try_number else "", "dim"),
     )
 
 
@@ -157,7 +158,7 @@ class RunTable(RowsTable):
             ("dag", "DAG", _widest([r.dag_id for r in runs], 3, 28)),
             ("run", "Run", _widest([compact_run_id(r.run_id) for r in runs], 3, 28)),
             ("start", "Start", 8),
-            ("duration", "Took", 8),
+            ("duration", "Took", 7),
         )
         self.show_rows(columns, [(k, _run_cells(r, now)) for k, r in keyed])
 
