@@ -27,7 +27,7 @@ from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
 
 NOW = 1_764_072_000.0
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-ONCE = Intervals(environment=3600, logs=3600, metrics=3600, alarms=3600, trail=3600)
+ONCE = Intervals(environment=3600, logs=3600, metrics=3600, alarms=3600, trail=3600, airflow=3600)
 
 
 async def wait(pilot: Any, predicate: Callable[[], bool], what: str) -> None:
@@ -57,6 +57,35 @@ async def failed_task_log(app: MwaaApp, pilot: Any) -> None:
     )
 
 
+def discovered(app: MwaaApp) -> bool:
+    """Metric discovery is done: the status line's projected cost is final."""
+    from mwaa_tui.pollers.metrics import MetricsPoller
+
+    metrics = app.pollers.get("metrics", MetricsPoller)
+    return metrics is not None and metrics.interval >= metrics.base_interval
+
+
+async def airflow_pane(app: MwaaApp, pilot: Any) -> None:
+    """At 80x24 the Airflow pane is one key away."""
+    await pilot.press("a")
+
+
+async def airflow_task_log(app: MwaaApp, pilot: Any) -> None:
+    """From the Airflow pane, Enter on the newest failed task instance: its log."""
+    from mwaa_tui.ui.widgets.airflow import FailedTaskTable
+
+    table = app.main.query_one(FailedTaskTable)
+    table.focus()
+    states = [getattr(table.rows_by_key[k], "state", "") for k in table.keys]
+    table.move_cursor(row=states.index("failed"), animate=False)
+    await pilot.press("enter")
+    await wait(
+        pilot,
+        lambda: "finished" in str(app.screen.query_one("#tasklog-head").render()),
+        "the failed attempt's log",
+    )
+
+
 async def find_forbidden(app: MwaaApp, pilot: Any) -> None:
     """A search in the merged view, wrapped, jumped to its newest match."""
     app.main.query_one("#log-view-All").focus()
@@ -71,6 +100,9 @@ SHOTS: list[tuple[str, tuple[int, int], float, Any]] = [
     ("incident-80x24", (80, 24), 262.0, None),
     ("find-120x40", (120, 40), 262.0, find_forbidden),
     ("task-log-120x40", (120, 40), 262.0, failed_task_log),
+    # The scheduler's heartbeat stale, the sensors' pool saturated.
+    ("airflow-80x24", (80, 24), 244.0, airflow_pane),
+    ("airflow-task-log-120x40", (120, 40), 244.0, airflow_task_log),
 ]
 
 
@@ -98,12 +130,13 @@ async def shoot(
     )
     async with app.run_test(size=size) as pilot:
         deadline = time.monotonic() + 30
-        while not (app.state.complete and len(app.state.health) >= 9):
+        while not (app.state.complete and len(app.state.health) >= 10 and discovered(app)):
             if time.monotonic() > deadline:
                 raise SystemExit(f"{name}: the app did not fill within 30 s")
             await pilot.pause(0.05)
         app.main.query_one("LogPanes").flush()
         app.tick()
+        app.main.show_status()
         await pilot.pause()
         if keys is not None:
             await keys(app, pilot)
