@@ -285,6 +285,9 @@ class AirflowPane(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.snapshot: AirflowSnapshot | None = None
         self._notes: list[tuple[str, str]] | None = None
+        self._drawn: dict[str, str] = {}
+        """What each heading and the title show: redrawn only when that changes (the pane
+        is drawn again every few seconds for the running runs' durations)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="airflow-notes")
@@ -310,13 +313,15 @@ class AirflowPane(Vertical):
 
     def show(self, snapshot: AirflowSnapshot | None, now: float) -> None:
         self.snapshot = snapshot
-        self.border_title = health_title(snapshot)
+        title = health_title(snapshot)
+        if self._changed("title", title):
+            self.border_title = title
         self._show_notes(notes(snapshot))
         lists = self.query_one("#airflow-lists")
         lists.display = snapshot is None or snapshot.available
         if snapshot is None or not snapshot.available:
-            for head in self.query(".airflow-head").results(Static):
-                head.update(Text("…", style="dim"))
+            for which in ("tasks", "runs", "errors", "pools"):
+                self._update(which, Text("…", style="dim"))
             return
         read = snapshot.fetched_at > 0
         self._head("tasks", failed_tasks_heading(snapshot), snapshot, "failed tasks", read)
@@ -358,7 +363,18 @@ class AirflowPane(Vertical):
         problem = problem_for(snapshot, section)
         if problem is not None:
             text.append(f" · {problem.message}", style="yellow")
-        self.query_one(f"#airflow-{which}-head", Static).update(text)
+        self._update(which, text)
+
+    def _update(self, which: str, text: Text) -> None:
+        if self._changed(which, text):
+            self.query_one(f"#airflow-{which}-head", Static).update(text)
+
+    def _changed(self, part: str, text: Text) -> bool:
+        shown = text.markup
+        if self._drawn.get(part) == shown:
+            return False
+        self._drawn[part] = shown
+        return True
 
     # -- keys --------------------------------------------------------------------------------
 
