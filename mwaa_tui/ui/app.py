@@ -7,9 +7,10 @@ import gc
 import json
 import os
 import time
+from collections.abc import Iterable
 from typing import Any, ClassVar, assert_never
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
@@ -36,7 +37,7 @@ from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, ReplayCapture, open_capture
 from mwaa_tui.ui.config import AppConfig, Intervals
-from mwaa_tui.ui.keys import HELP, QUIT, sections
+from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, sections
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.screens.help import HelpScreen
@@ -60,6 +61,7 @@ class MwaaApp(App[int]):
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {KeyCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Quiet here: each screen's footer shows its own way out and `?`.
         Binding("q", "quit", "Quit", show=False, id="quit", tooltip=QUIT.tooltip),
@@ -93,6 +95,8 @@ class MwaaApp(App[int]):
         self.clock = config.clock
         self.state = MonitorState(config.environment, config.initial)
         self.pollers = PollerRegistry(config, self._spawn, self.emit)
+        self.keymap: dict[str, str] = {}
+        """Binding id → keys, as the user remapped them (config.toml's `[keys]`)."""
         self._heap_frozen = False
 
     @property
@@ -284,8 +288,14 @@ class MwaaApp(App[int]):
 
     # -- keys --------------------------------------------------------------------------------
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's key panel lists widget internals; `?` is this app's list of keys.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(list(sections(self.screen, {}))))
+        self.push_screen(HelpScreen(sections(self.screen, self.keymap)))
 
     # -- timings for bench/ ------------------------------------------------------------------
 

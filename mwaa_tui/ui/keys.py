@@ -3,11 +3,13 @@ same binding lists, so none of them can drift from what a key does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import Screen
@@ -58,11 +60,22 @@ def keys_label(keys: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class KeyHelp:
-    """One line of the help: the keys as typed, and what they do."""
+    """One line of the help, one command of the palette: the keys as typed, what they do,
+    and where the action runs."""
 
     keys: str
     what: str
     binding: Binding
+    target: DOMNode
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The keys of one pane, of the screen, or of the whole app."""
+
+    title: str
+    lines: list[KeyHelp]
+    focused: bool = False
 
 
 def own_bindings(node: DOMNode | type[DOMNode]) -> list[Binding]:
@@ -79,17 +92,16 @@ def own_bindings(node: DOMNode | type[DOMNode]) -> list[Binding]:
     return out
 
 
-def describe(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[KeyHelp]:
-    """Help lines, with any key the user remapped (`keymap`: binding id → keys)."""
+def describe(owners: Iterable[tuple[DOMNode, Binding]], keymap: Mapping[str, str]) -> list[KeyHelp]:
+    """Help lines for (owner, binding) pairs, with any key the user remapped (`keymap`:
+    binding id → keys). One line per key: `!` shown or not, six log views' `↑/k`."""
     lines: list[KeyHelp] = []
     seen: set[str] = set()
-    for b in bindings:
-        keys = keymap.get(b.id, b.key) if b.id else b.key
-        label = keys_label(keys)
-        if label in seen:
-            continue  # two bindings of one key (`!` shown or not): one line
-        seen.add(label)
-        lines.append(KeyHelp(label, b.tooltip or b.description, b))
+    for owner, b in owners:
+        label = keys_label(keymap.get(b.id, b.key) if b.id else b.key)
+        if label not in seen:
+            seen.add(label)
+            lines.append(KeyHelp(label, b.tooltip or b.description, b, owner))
     return lines
 
 
@@ -103,23 +115,69 @@ def panes(screen: Screen[Any]) -> list[Widget]:
     return found
 
 
-def help_title(widget: Widget) -> str:
-    return str(getattr(widget, "HELP_TITLE", "") or type(widget).__name__)
+def help_title(node: DOMNode) -> str:
+    return str(getattr(node, "HELP_TITLE", "") or type(node).__name__)
 
 
-def sections(screen: Screen[Any], keymap: Mapping[str, str]) -> Iterator[tuple[str, list[KeyHelp]]]:
-    """The help of `screen`: the focused pane's keys, every other pane's, the screen's own,
-    then those that work everywhere."""
+def _shown(widget: Widget) -> bool:
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+def _owners(pane: Widget, focused: Widget | None) -> list[tuple[DOMNode, Binding]]:
+    """Each binding in `pane` with the widget whose action it runs: the focused one if it
+    has it, else the first on screen (the log view shown, not the five hidden ones)."""
+    inside = [
+        w for w in pane.walk_children(with_self=True) if isinstance(w, Widget) and own_bindings(w)
+    ]
+    inside.sort(key=lambda w: (w is not focused, not _shown(w)))
+    return [(w, b) for w in inside for b in own_bindings(w)]
+
+
+def sections(screen: Screen[Any], keymap: Mapping[str, str]) -> list[Section]:
+    """The keys of `screen`: the focused pane's first, then every other pane's, the
+    screen's own, then those that work everywhere."""
     focused = screen.focused
     found = panes(screen)
     first = [p for p in found if focused is not None and focused in p.walk_children(with_self=True)]
-    for pane in first + [p for p in found if p not in first]:
-        keys = [b for w in pane.walk_children(with_self=True) for b in own_bindings(w)]
-        title = help_title(pane)
-        yield (f"{title} (focused)" if pane in first else title), describe(keys, keymap)
+    out = [
+        Section(help_title(pane), describe(_owners(pane, focused), keymap), pane in first)
+        for pane in first + [p for p in found if p not in first]
+    ]
     own = own_bindings(screen)
     if own:
-        yield help_title(screen), describe(own, keymap)
+        out.append(Section(help_title(screen), describe(((screen, b) for b in own), keymap)))
     listed = {b.id for b in own}
-    anywhere = [b for b in own_bindings(screen.app) if b.id not in listed]
-    yield "Everywhere", describe(anywhere, keymap)
+    anywhere = [(screen.app, b) for b in own_bindings(screen.app) if b.id not in listed]
+    out.append(Section("Everywhere", describe(anywhere, keymap)))
+    return out
+
+
+class KeyCommands(Provider):
+    """The command palette's commands: every key of the screen it was opened over, by name."""
+
+    def _commands(self) -> list[tuple[str, KeyHelp]]:
+        keymap = getattr(self.app, "keymap", {})
+        return [
+            (f"{section.title}: {line.binding.description or line.what}", line)
+            for section in sections(self.screen, keymap)
+            for line in section.lines
+            if line.binding.action not in ("command_palette", "app.command_palette")
+        ]
+
+    def _run(self, line: KeyHelp) -> Callable[[], Awaitable[object]]:
+        return partial(self.app.run_action, line.binding.action, line.target)
+
+    async def discover(self) -> Hits:
+        for title, line in self._commands():
+            yield DiscoveryHit(title, self._run(line), help=f"{line.what} ({line.keys})")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, line in self._commands():
+            if (score := matcher.match(f"{title} {line.what}")) > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    self._run(line),
+                    help=f"{line.what} ({line.keys})",
+                )

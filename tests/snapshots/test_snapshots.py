@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.app import Intervals, MwaaApp
+from mwaa_tui.ui.widgets.metrics import MetricRow, MetricsPanel
 from tests.conftest import FIXED_NOW, wait_until
 from tests.ui.helpers import make_app
 
@@ -32,26 +34,66 @@ def frozen_app(sandbox: Sandbox) -> MwaaApp:
     )
 
 
+def loading(app: MwaaApp) -> list[str]:
+    """The metric panels on screen that still say `loading…`."""
+    panel = app.main.query_one(MetricsPanel)
+    on_screen = panel.visible_keys()
+    return [
+        row.series.key
+        for row in panel.query(MetricRow)
+        if row.series.key in on_screen
+        and "loading" in str(row.query_one(".metric-nodata").render())
+    ]
+
+
 def settled(app: MwaaApp) -> bool:
-    """Every source has answered once and the metrics poller knows which panels are on
-    screen and has finished discovery, back to its own interval, its last panels drawn
-    (the status line's projected cost counts only those panels, at that interval)."""
+    """Every source has answered (or failed) once, metric discovery has read every page
+    and its poll is done (the poller back to its own interval, every panel drawn), the
+    metrics poller knows which panels are on screen (the status line's projected cost
+    counts only those) and has fetched them."""
     metrics = app.pollers.get("metrics", MetricsPoller)
     return (
         set(app.state.health) >= SOURCES
-        and app.state.complete
         and metrics is not None
+        and not metrics.discovering
         and metrics.visible is not None
         and metrics.interval >= metrics.base_interval
         and app.state.metrics is not None
         and len(app.state.metrics.series) == len(metrics.series)
+        and not loading(app)
     )
 
 
-async def settle(pilot: Any) -> None:
-    """Wait until every source has answered once, then draw the final state."""
+async def quiet(pilot: Any, app: MwaaApp, seconds: float = 0.5) -> None:
+    """Until no AWS call has been made for `seconds`: every poller waits for its next
+    interval, an hour away."""
+    assert app.gateway is not None
+    stats = app.gateway.stats
+
+    def calls() -> int:
+        return sum(stats.totals.values())
+
+    deadline = time.monotonic() + 10
+    last, since = calls(), time.monotonic()
+    while time.monotonic() - since < seconds:
+        if time.monotonic() > deadline:
+            raise AssertionError("the pollers did not go quiet")
+        await pilot.pause(0.05)
+        if calls() != last:
+            last, since = calls(), time.monotonic()
+
+
+async def settle(pilot: Any, *, every_pane: bool = True) -> None:
+    """Wait until every source has answered once (and, with `every_pane`, every pane has
+    data) and the pollers have gone quiet, then draw the final state."""
     app = pilot.app
-    await wait_until(pilot, lambda: settled(app), timeout=20, what="every source")
+    await wait_until(
+        pilot,
+        lambda: settled(app) and (app.state.complete or not every_pane),
+        timeout=20,
+        what="every source",
+    )
+    await quiet(pilot, app)
     app.main.query_one("LogPanes").flush()
     app.tick()
     app.main.show_status()  # the tick redraws it only every few seconds

@@ -65,3 +65,22 @@ def worker_lines(sandbox: Sandbox, count: int = 5, environment: str = "demo") ->
     now = int(time.time() * 1000)
     lines = [(now - 60_000 + i * 1000, f"worker heartbeat {i}") for i in range(count)]
     put_events(sandbox, group, "worker_test.log", lines)
+
+
+def styled_runs(app: MwaaApp) -> list[tuple[str, str]]:
+    """The screen's text in runs of one style each, with the style drawn (from Textual's
+    own screenshot): what a user sees, colours included."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    styles = dict(re.findall(r"\.(terminal-[\w-]+) \{ ([^}]*) \}", svg))
+    return [
+        (html.unescape(text).replace("\xa0", " "), styles.get(cls, ""))
+        for cls, text in re.findall(r'<text class="([^"]+)"[^>]*>(.*?)</text>', svg)
+    ]
+
+
+def run_with(app: MwaaApp, text: str) -> tuple[str, str]:
+    """The first run of the screen's text that holds `text`, with its style."""
+    return next(run for run in styled_runs(app) if text in run[0])

@@ -20,6 +20,7 @@ from tests.ui.helpers import (
     log_lines,
     make_app,
     metric_labels,
+    run_with,
     screen_text,
     subtitle,
     trail_names,
@@ -144,11 +145,13 @@ async def test_keys_help_views_zoom_and_quit(demo: Simulator, aws_settings: AwsS
             assert words in help_text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+        _, shown_style = run_with(app, " 1 All ")
         await pilot.press("4")
         assert app.query_one("ContentSwitcher").current == "log-Task"
-        assert "reverse" in str(app.query_one("#logs").border_title) or "4 Task" in str(
-            app.query_one("#logs").border_title
-        )
+        # The pane's title draws the view shown, and only that one, as "1 All" was drawn.
+        task, task_style = run_with(app, " 4 Task ")
+        assert task.strip() == "4 Task" and task_style == shown_style
+        assert run_with(app, " 1 All ")[1] != shown_style
         app.query_one("#log-view-Task").focus()
         await pilot.press("z")
         assert not app.query_one("#metrics").display and not app.query_one("#bottom").display

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.text import STATE_STYLE
 
 
@@ -42,7 +43,8 @@ def history_text(name: str, items: list[dict[str, object]]) -> Text:
 
 
 class AlarmHistory(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="history.close")]
+    HELP_TITLE = "Alarm history"
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="history.close"), HELP]
 
     def __init__(self, name: str, items: list[dict[str, object]]) -> None:
         super().__init__()
@@ -67,3 +69,4 @@ class AlarmHistory(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(self.text)
+        yield Footer()

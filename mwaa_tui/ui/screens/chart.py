@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.core.alarms import describe_condition, watches
 from mwaa_tui.core.snapshots import Alarm, MetricSeries
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.oneoff import run_oneoff
 
 MAX_SERIES = 5
@@ -34,6 +35,14 @@ def thresholds(target: MetricSeries, alarms: tuple[Alarm, ...]) -> list[Alarm]:
     return [a for a in alarms if watches(a, target) and a.threshold is not None]
 
 
+def time_labels(timestamps: list[float]) -> tuple[str, str]:
+    """How the x axis names a point: (strftime format, plotext's date form). The time of
+    day while every point falls on one local day; with the date once they span more (the
+    24h and 7d ranges), or days would fold onto one another."""
+    days = {datetime.fromtimestamp(t).date() for t in timestamps}
+    return ("%H:%M", "H:M") if len(days) <= 1 else ("%m-%d %H:%M", "m-d H:M")
+
+
 def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, height: int) -> Text:
     """Draw with plotext into ANSI text; the labels were sanitised upstream."""
     import plotext as plt
@@ -41,11 +50,12 @@ def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, he
     plt.clf()
     plt.plotsize(max(20, width), max(8, height))
     plt.theme("dark")
-    plt.date_form("H:M")
+    labels, form = time_labels([t for s in series for t in s.timestamps])
+    plt.date_form(form)
     for s in series:
         if not s.values:
             continue
-        stamps = [datetime.fromtimestamp(t).strftime("%H:%M") for t in s.timestamps]
+        stamps = [datetime.fromtimestamp(t).strftime(labels) for t in s.timestamps]
         plt.plot(stamps, list(s.values), label=s.label[:30], marker="braille")
     for alarm in limits:
         plt.hline(float(alarm.threshold or 0.0), "red")
@@ -60,7 +70,8 @@ def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, he
 
 
 class MetricChart(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="chart.close")]
+    HELP_TITLE = "Chart"
+    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="chart.close"), HELP]
 
     def __init__(self, series: list[MetricSeries], limits: list[Alarm]) -> None:
         super().__init__()
@@ -78,6 +89,7 @@ class MetricChart(ModalScreen[None]):
             if not self.limits:
                 legend.append("no alarm watches this series", style="dim")
             yield Static(legend, id="chart-legend")
+        yield Footer()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._redraw)

@@ -9,16 +9,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.core.format import ago, stamp
 from mwaa_tui.core.lifecycle import lifecycle
 from mwaa_tui.core.snapshots import EnvironmentSnapshot
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.text import ENV_STATUS_STYLE
 
 
 class EnvironmentDetail(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,E", "dismiss", "Close", id="environment.close")]
+    HELP_TITLE = "Environment"
+    BINDINGS = [Binding("escape,q,E", "dismiss", "Close", id="environment.close"), HELP]
 
     def __init__(self, snapshot: EnvironmentSnapshot, now: float, *, gone: bool) -> None:
         super().__init__()
@@ -30,6 +32,7 @@ class EnvironmentDetail(ModalScreen[None]):
         with VerticalScroll(id="environment-body"):
             yield Static(describe(self.snapshot, self.now, gone=self.gone))
             yield Static(Text("Esc, q or E closes this.", style="italic dim"))
+        yield Footer()
 
 
 def describe(snap: EnvironmentSnapshot, now: float, *, gone: bool = False) -> Table:

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
-from mwaa_tui.ui.keys import KeyHelp
+from mwaa_tui.ui.keys import Section
 
 NOTES = (
     "Panes: Tab / Shift+Tab move focus; arrows and PgUp/PgDn scroll the focused pane.",
@@ -27,37 +27,44 @@ NOTES = (
 
 
 class HelpScreen(ModalScreen[None]):
+    HELP_TITLE = "Keys"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[KeyHelp]]]) -> None:
+    def __init__(self, sections: list[Section]) -> None:
         super().__init__()
         self.sections = sections
+
+    @staticmethod
+    def _title(section: Section) -> str:
+        return f"{section.title} (focused)" if section.focused else section.title
 
     @property
     def text(self) -> str:
         """Every line of the help as plain text, scrolled into view or not."""
         return "\n".join(
-            f"{title}\n" + "\n".join(f"{line.keys}  {line.what}" for line in lines)
-            for title, lines in self.sections
+            f"{self._title(section)}\n"
+            + "\n".join(f"{line.keys}  {line.what}" for line in section.lines)
+            for section in self.sections
         )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("mwaa-tui keys", style="bold"))
-            for title, lines in self.sections:
+            for section in self.sections:
                 table = Table(
                     box=None,
                     show_header=False,
                     padding=(0, 2, 0, 0),
-                    title=Text(title, style="bold underline"),
+                    title=Text(self._title(section), style="bold underline"),
                     title_justify="left",
                 )
                 table.add_column(style="bold cyan", no_wrap=True, width=16)
                 table.add_column(ratio=1)
-                for line in lines:
+                for line in section.lines:
                     table.add_row(line.keys, Text(line.what))
                 yield Static(table)
             yield Static(Text("\n".join(NOTES), style="dim"))
             yield Static(Text("Esc, q or ? closes this.", style="italic dim"))
+        yield Footer()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.cost import insights_cost
@@ -20,6 +20,7 @@ from mwaa_tui.core.format import human_bytes
 from mwaa_tui.core.logview import compile_search, event_rows
 from mwaa_tui.core.snapshots import HealthUpdate, LogConfig, QueryProgress
 from mwaa_tui.pollers.insights import InsightsPoller, start_query, stop_query
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
 from mwaa_tui.ui.registry import run_poller
@@ -39,6 +40,7 @@ POLL_SECONDS = 1.0
 class InsightsSearch(ModalScreen[None]):
     """Type text (or re:PATTERN), Enter runs the query over the chosen range."""
 
+    HELP_TITLE = "Logs Insights search"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel/close", id="insights.cancel", priority=True),
         Binding(
@@ -49,6 +51,7 @@ class InsightsSearch(ModalScreen[None]):
             priority=True,
             tooltip="Cycle the time range searched: 1h, 6h, 24h, 3d, 7d",
         ),
+        HELP,
     ]
 
     def __init__(
@@ -86,6 +89,7 @@ class InsightsSearch(ModalScreen[None]):
             yield Input(self.text, placeholder="text, or re:PATTERN", id="insights-query")
             yield Static("", id="insights-status")
             yield LogView(highlighter=LevelHighlighter(), id="insights-lines")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -7,15 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.core.format import ingestion_delay, stamp
 from mwaa_tui.core.jsonlog import pretty
 from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.ui.keys import HELP
 
 
 class LineDetail(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="line.close")]
+    HELP_TITLE = "Log line"
+    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="line.close"), HELP]
 
     def __init__(self, event: LogEvent | None, text: str) -> None:
         super().__init__()
@@ -52,3 +54,4 @@ class LineDetail(ModalScreen[None]):
         with VerticalScroll(id="line-detail"):
             yield Static(head)
             yield Static(body, id="line-detail-text")
+        yield Footer()

@@ -7,19 +7,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logview import event_rows
 from mwaa_tui.core.snapshots import LogConfig, LogEvent
 from mwaa_tui.pollers.logs import fetch_window
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
 
 
 class LogWindow(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="logwindow.close")]
+    HELP_TITLE = "Logs around a moment"
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="logwindow.close"), HELP]
 
     def __init__(self, title: str, start: float, end: float, events: list[LogEvent]) -> None:
         super().__init__()
@@ -60,6 +62,7 @@ class LogWindow(ModalScreen[None]):
             )
             yield Static(head)
             yield LogView(highlighter=LevelHighlighter(), id="log-window-lines")
+        yield Footer()
 
     def on_mount(self) -> None:
         log = self.query_one(LogView)

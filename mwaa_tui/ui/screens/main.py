@@ -78,6 +78,8 @@ BACKFILLS = (
 class MainScreen(Screen[None]):
     """Draws `state`; the app tells it what changed. Pane requests become screens here."""
 
+    HELP_TITLE = "Main screen"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # Two bindings of `!`, listed first so a narrow footer has room: the footer shows
         # the first only while a source fails (check_action); the second, never shown,

@@ -7,14 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mwaa_tui.core.sanitize import sanitize
+from mwaa_tui.ui.keys import HELP
 
 
 class EnvironmentPicker(ModalScreen[str]):
-    BINDINGS = [Binding("escape,q", "app.quit", "Quit", id="picker.quit")]
+    HELP_TITLE = "Environments"
+    BINDINGS = [Binding("escape,q", "app.quit", "Quit", id="picker.quit"), HELP]
 
     def __init__(self, names: list[str], region: str) -> None:
         super().__init__()
@@ -25,6 +27,7 @@ class EnvironmentPicker(ModalScreen[str]):
         with Vertical(id="picker"):
             yield Static(Text(f"Environments in {self.aws_region}: pick one (Enter)", style="bold"))
             yield OptionList(*[Option(Text(sanitize(n)), id=n) for n in self.names])
+        yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -34,7 +37,8 @@ class EnvironmentPicker(ModalScreen[str]):
 class ChoicePicker(ModalScreen[str | None]):
     """Pick one of a list of sanitised strings; Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    HELP_TITLE = "Choice"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel"), HELP]
 
     def __init__(self, title: str, choices: list[str]) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class ChoicePicker(ModalScreen[str | None]):
         with Vertical(id="picker"):
             yield Static(Text(self.heading, style="bold"))
             yield OptionList(*[Option(Text(c), id=str(i)) for i, c in enumerate(self.choices)])
+        yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.core.callstats import rate_text, share_text
 from mwaa_tui.core.format import ago, is_stale
@@ -24,6 +24,7 @@ from mwaa_tui.core.iam import policy_statement, statement_json
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import COMPONENTS, ErrorKind, OperationPace, SourceHealth
 from mwaa_tui.core.state import MonitorState
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.polling import current_paces
 from mwaa_tui.ui.registry import PollerRegistry
 
@@ -215,6 +216,7 @@ def denied_policy(view: SourcesView) -> str:
 
 
 class SourcesScreen(ModalScreen[None]):
+    HELP_TITLE = "Sources"
     BINDINGS = [
         Binding("escape,q,!", "dismiss", "Close", id="sources.close"),
         Binding(
@@ -224,6 +226,7 @@ class SourcesScreen(ModalScreen[None]):
             id="sources.copy",
             tooltip="Copy a policy granting every denied action to the clipboard",
         ),
+        HELP,
     ]
 
     def __init__(self, view: Callable[[], SourcesView], refresh_every: float = 1.0) -> None:
@@ -236,6 +239,7 @@ class SourcesScreen(ModalScreen[None]):
         with VerticalScroll(id="sources-body"):
             yield Static(id="sources-head")
             yield Static(id="sources-list")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.redraw()

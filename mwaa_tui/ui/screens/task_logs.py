@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import ago
@@ -20,6 +20,7 @@ from mwaa_tui.core.logview import event_rows
 from mwaa_tui.core.snapshots import ErrorKind, HealthUpdate, LogEvent, TaskLogBatch
 from mwaa_tui.core.tasklogs import TaskAttempt, build_tree, failed
 from mwaa_tui.pollers.tasklogs import TaskLogPoller, list_attempts
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.oneoff import retry_note, run_oneoff
 from mwaa_tui.ui.registry import run_poller
@@ -57,9 +58,11 @@ def _count(attempts: list[TaskAttempt]) -> Text:
 class TaskBrowser(ModalScreen[None]):
     """The Task group's streams as a tree; Enter on an attempt opens its log."""
 
+    HELP_TITLE = "Task logs"
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close", id="tasks.close"),
         Binding("r", "reload", "Reload", id="tasks.reload", tooltip="List the attempts again"),
+        HELP,
     ]
 
     def __init__(self, group: TaskGroup, clock: Callable[[], float]) -> None:
@@ -74,6 +77,7 @@ class TaskBrowser(ModalScreen[None]):
             tree: Tree[TaskAttempt | None] = Tree("task logs", id="tasks-tree")
             tree.show_root = False
             yield tree
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
@@ -157,7 +161,8 @@ class TaskBrowser(ModalScreen[None]):
 class TaskLog(ModalScreen[None]):
     """One attempt's log from its first line, followed while the attempt runs."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="tasklog.close")]
+    HELP_TITLE = "Task log"
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="tasklog.close"), HELP]
 
     def __init__(self, group: TaskGroup, attempt: TaskAttempt) -> None:
         super().__init__()
@@ -171,6 +176,7 @@ class TaskLog(ModalScreen[None]):
         with Vertical(id="task-log"):
             yield Static(self._head(), id="tasklog-head")
             yield LogView(highlighter=LevelHighlighter(), id="tasklog-lines")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(LogView).focus()

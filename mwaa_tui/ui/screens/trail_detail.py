@@ -11,14 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.snapshots import TrailEvent
+from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.oneoff import save_file
 
 
 class TrailDetail(ModalScreen[None]):
+    HELP_TITLE = "CloudTrail event"
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close", id="trail.close"),
         Binding(
@@ -35,6 +37,7 @@ class TrailDetail(ModalScreen[None]):
             id="trail.logs",
             tooltip="Every component's logs in the minutes around this event",
         ),
+        HELP,
     ]
 
     def __init__(
@@ -67,6 +70,7 @@ class TrailDetail(ModalScreen[None]):
         with VerticalScroll(id="trail-detail"):
             yield Static(self.summary)
             yield Static(self.body)
+        yield Footer()
 
 
 def _summary(e: TrailEvent) -> Text:

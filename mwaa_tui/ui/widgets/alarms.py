@@ -64,6 +64,8 @@ def _cells(alarm: Alarm, now: float) -> tuple[Text, ...]:
 class AlarmsPane(Vertical):
     """The alarm table and, under it, the highlighted alarm's condition and reason."""
 
+    HELP_TITLE = "Alarms"
+
     BINDINGS = [
         Binding(
             "h",

@@ -129,6 +129,8 @@ class ComponentLog(Vertical):
 class LogPanes(Vertical):
     """The switcher of log views, their shared filter and search, and coalesced writes."""
 
+    HELP_TITLE = "Logs"
+
     BINDINGS = [
         Binding(
             "p",

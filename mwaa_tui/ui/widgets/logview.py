@@ -31,6 +31,8 @@ CURSOR_STYLE = Style(bgcolor="grey30")
 class LogView(ScrollView, can_focus=True):
     """Log lines in a ring of `max_lines`, following the end unless scrolled away."""
 
+    HELP_TITLE = "Log lines"
+
     DEFAULT_CSS = """
     LogView {
         background: $surface;
@@ -46,12 +48,36 @@ class LogView(ScrollView, can_focus=True):
             "cursor(-1)",
             "Up",
             show=False,
+            id="lines.up",
             tooltip="Line cursor up; the view stops following (End follows again)",
         ),
-        Binding("down,j", "cursor(1)", "Down", show=False, tooltip="Line cursor down"),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False, tooltip="A page up"),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False, tooltip="A page down"),
-        Binding("home", "first", "First line", show=False, tooltip="The oldest line kept"),
+        Binding(
+            "down,j", "cursor(1)", "Down", show=False, id="lines.down", tooltip="Line cursor down"
+        ),
+        Binding(
+            "pageup",
+            "cursor_page(-1)",
+            "Page up",
+            show=False,
+            id="lines.page-up",
+            tooltip="A page up",
+        ),
+        Binding(
+            "pagedown",
+            "cursor_page(1)",
+            "Page down",
+            show=False,
+            id="lines.page-down",
+            tooltip="A page down",
+        ),
+        Binding(
+            "home",
+            "first",
+            "First line",
+            show=False,
+            id="lines.first",
+            tooltip="The oldest line kept",
+        ),
         Binding(
             "end,G",
             "follow",
@@ -61,9 +87,21 @@ class LogView(ScrollView, can_focus=True):
             tooltip="Drop the cursor and follow the newest line",
         ),
         Binding(
-            "left", "scroll_left", "Left", show=False, tooltip="Scroll sideways (when not wrapped)"
+            "left",
+            "scroll_left",
+            "Left",
+            show=False,
+            id="lines.left",
+            tooltip="Scroll sideways (when not wrapped)",
         ),
-        Binding("right", "scroll_right", "Right", show=False, tooltip="Scroll sideways"),
+        Binding(
+            "right",
+            "scroll_right",
+            "Right",
+            show=False,
+            id="lines.right",
+            tooltip="Scroll sideways",
+        ),
         Binding(
             "enter",
             "detail",

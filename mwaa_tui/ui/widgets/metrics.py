@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -118,6 +120,8 @@ RANGES = ((900, "15m"), (3600, "1h"), (10800, "3h"), (43200, "12h"), (86400, "24
 
 class MetricsPanel(VerticalScroll):
     """Draws a `MetricsSnapshot`; colours a value that crosses an alarm threshold."""
+
+    HELP_TITLE = "Metrics"
 
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False, id="metrics.up"),
@@ -237,10 +241,9 @@ class MetricsPanel(VerticalScroll):
             # Nothing reported on screen yet: the poller fetched every panel.
             self._requested |= {s.key for s in snapshot.series}
         existing = {row.id: row for row in self.query(MetricRow)}
-        wanted = []
+        rows: list[MetricRow] = []
         for series in snapshot.series:
-            row_id = _key_id(series.key)
-            row = existing.pop(row_id, None)
+            row = existing.pop(_key_id(series.key), None)
             period, now, fetched = snapshot.period, snapshot.end, series.key in self._requested
             if row is None:
                 row = MetricRow(
@@ -249,7 +252,12 @@ class MetricsPanel(VerticalScroll):
                 self.mount(row)
             else:
                 row.show(series, breaching(series, alarms), period=period, now=now, fetched=fetched)
-            wanted.append(row)
+            rows.append(row)
+        # The snapshot's order, whatever order discovery found the panels in.
+        shown = [child for child in self.children if isinstance(child, MetricRow)]
+        if [r for r in shown if r.id not in existing] != rows:
+            for before, row in pairwise(rows):
+                self.move_child(row, after=before)
         for stale in existing.values():
             stale.remove()
         self.call_after_refresh(self._report_visible)

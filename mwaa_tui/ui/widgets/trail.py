@@ -88,6 +88,8 @@ def _cells(event: TrailEvent, now: float) -> tuple[Text, ...]:
 class TrailPane(Vertical):
     """Holds every event fetched, the filter, and the list drawn from them."""
 
+    HELP_TITLE = "CloudTrail"
+
     BINDINGS = [
         Binding(
             "slash",
