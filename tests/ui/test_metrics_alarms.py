@@ -61,13 +61,10 @@ async def test_alarm_history_and_the_logs_around_its_change(
         await wait_until(pilot, lambda: isinstance(app.screen, LogWindow), what="log window")
         window = app.screen
         assert isinstance(window, LogWindow) and len(window.events) > 0
-<<<<<<< ours
-        assert "Scheduler" in {e.component for e in window.events}  # Task has quiet minutes
-=======
-        # Every component's: which ones wrote in those minutes depends on the story.
+        # Every component's: which ones wrote then depends on the story (Task has quiet
+        # minutes).
         components = {e.component for e in window.events}
         assert "Scheduler" in components and len(components) >= 2
->>>>>>> theirs
 
 
 async def test_a_state_change_while_watching_is_notified_and_counted(
