@@ -180,6 +180,8 @@ class MwaaApp(App[int]):
         if self.state.environment is not None:
             self.pollers.follow_logging(self.state.environment)
             self.pollers.follow_airflow(self.state.environment)
+        if not self.winding_down:
+            self.main.show_status()  # at once, not at the next of its every-5-s redraws
 
     def _spawn(self, poller: Poller) -> Worker[None]:
         return self.run_worker(

@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logstate import LogBuffer
 from mwaa_tui.core.logview import (
+    TAGS,
     TIMES,
     VIEWS,
     LogFilter,
@@ -275,12 +276,25 @@ class LogPanes(Vertical):
         self.query_one("#log-All", ComponentLog).set_config(
             LogConfig("All", enabled=True, level="")
         )
+        self._title()
 
     def show(self, view: str) -> None:
         self.current = view
         self.query_one(ContentSwitcher).current = f"log-{view}"
         self.found = ""
         self._status()
+        self._title()
+
+    def _title(self) -> None:
+        """The views by number: the one shown reversed, a disabled component struck out."""
+        out = Text()
+        for i, view in enumerate(VIEWS):
+            cfg = self.configs.get(view)
+            style = "dim strike" if cfg is not None and not cfg.enabled else ""
+            out.append(
+                f" {i + 1} {TAGS[view]} ", style="bold reverse" if view == self.current else style
+            )
+        self.border_title = out
 
     def current_log(self) -> LogView:
         return self.query_one(f"#log-view-{self.current}", LogView)
@@ -288,6 +302,7 @@ class LogPanes(Vertical):
     def set_config(self, config: LogConfig) -> None:
         self.configs[config.component] = config
         self.query_one(f"#log-{config.component}", ComponentLog).set_config(config)
+        self._title()
 
     def add(self, batch: LogBatch) -> None:
         rows = [e.row() for e in batch.events]
