@@ -24,7 +24,7 @@ from pathlib import Path
 from bench._demo import DemoProcess
 from bench.log_tail import Feeder
 from mwaa_tui.core.logstate import LogFollower
-from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.settings import AppConfig
 
 COMPONENTS = 5
 TARGET_MIB_PER_10_MIN = 5.0

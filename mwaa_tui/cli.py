@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 from urllib.parse import urlsplit
 
 from mwaa_tui import __version__
@@ -23,6 +23,9 @@ from mwaa_tui.core.environment import EnvironmentWithoutName, parse_environment
 from mwaa_tui.core.format import parse_duration
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import EnvironmentSnapshot, ErrorInfo, ErrorKind
+
+if TYPE_CHECKING:
+    from mwaa_tui.settings import FileSettings
 
 PROG = "mwaa-tui"
 USAGE = """\
@@ -190,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         metavar="FILE",
-        help="extra metric panels, TOML (default: $XDG_CONFIG_HOME/mwaa-tui/config.toml)",
+        help="settings, TOML: extra metric panels, alarms to list, [intervals], [keys] "
+        "(default: $XDG_CONFIG_HOME/mwaa-tui/config.toml)",
     )
     p.add_argument(
         "--bell",
@@ -298,9 +302,9 @@ def build_logs_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--interval",
         type=duration,
-        default=3.0,
         metavar="DURATION",
-        help="seconds between polls with --follow (default: 3s)",
+        help="seconds between polls with --follow (default: the config file's [intervals] "
+        "logs, else 3s, as on the screen)",
     )
     p.add_argument("--no-redact", action="store_true", help="print secrets as they are")
     p.add_argument("--demo", action="store_true", help="read the demo sandbox's environment")
@@ -639,7 +643,8 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[AwsSettings, str | None,
 def run_logs(args: argparse.Namespace) -> int:
     from mwaa_tui.core.logview import LogFilter, compile_matcher
     from mwaa_tui.core.snapshots import COMPONENTS
-    from mwaa_tui.plain import FIELDS, PlainOptions, run_plain
+    from mwaa_tui.plain import FIELDS, run_plain
+    from mwaa_tui.settings import PlainOptions
 
     fields = tuple(f.strip() for f in args.fields.split(",") if f.strip())
     unknown = [f for f in fields if f not in FIELDS]
@@ -650,6 +655,9 @@ def run_logs(args: argparse.Namespace) -> int:
         raise CliError(f"--filter: {problem}")
     wanted = args.component or ["all"]
     components = COMPONENTS if "all" in wanted else tuple(dict.fromkeys(wanted))
+    file = load_config(None)  # the screen's settings: its log interval, one note per bad entry
+    for problem in file.errors:
+        print(f"mwaa-tui: {sanitize(problem)}", file=sys.stderr)
     options = PlainOptions(
         components=tuple(components),
         since_seconds=args.since,
@@ -658,7 +666,7 @@ def run_logs(args: argparse.Namespace) -> int:
         as_json=args.json,
         fields=fields,
         redact=not args.no_redact,
-        interval=args.interval,
+        interval=args.interval or file.intervals.logs,
     )
     with _target(args) as (settings, env_name, _):
         snapshot, choices, region = _run(preflight(settings, env_name))
@@ -699,7 +707,7 @@ def record_option(path: Path | None) -> dict[str, Any]:
         return {}
     import dataclasses
 
-    from mwaa_tui.ui.config import AppConfig
+    from mwaa_tui.settings import AppConfig
 
     if RECORD_FIELD not in {f.name for f in dataclasses.fields(AppConfig)}:
         raise CliError("--record: this version's screen cannot record yet (nothing would be saved)")
@@ -724,11 +732,12 @@ def run_monitor(args: argparse.Namespace) -> int:
     with _target(args) as (settings, env_name, sandbox):
         where = " · sandbox" if sandbox is not None else ""
         note = f"sandbox {sandbox.url}" if sandbox is not None else ""
-        extra, alarm_names, config_errors = load_config(args.config)
+        file = load_config(args.config)
         snapshot, choices, region = _run(preflight(settings, env_name))
         if snapshot is not None:
             env_name = snapshot.name
-        from mwaa_tui.ui.app import AppConfig, MwaaApp
+        from mwaa_tui.settings import AppConfig
+        from mwaa_tui.ui.app import MwaaApp
         from mwaa_tui.ui.terminal import watchdog as exit_watchdog
 
         app = MwaaApp(
@@ -748,9 +757,11 @@ def run_monitor(args: argparse.Namespace) -> int:
                 choices=tuple(choices),
                 redact=not args.no_redact,
                 bell=args.bell,
-                extra_panels=tuple(extra),
-                extra_alarms=tuple(alarm_names),
-                config_errors=tuple(config_errors),
+                intervals=file.intervals,
+                keymap=file.keymap,
+                extra_panels=file.panels,
+                extra_alarms=file.alarms,
+                config_errors=file.errors,
                 **({"save_dir": args.save_dir} if args.save_dir else {}),
                 **recording,
             )
@@ -763,32 +774,15 @@ def run_monitor(args: argparse.Namespace) -> int:
         return app.return_code or 0
 
 
-def default_config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "mwaa-tui" / "config.toml"
+def load_config(path: Path | None) -> FileSettings:
+    """The config file's settings (see mwaa_tui/settings.py); a named file that does not
+    exist is a bad invocation."""
+    from mwaa_tui.settings import ConfigFileMissing, load_file
 
-
-def load_config(path: Path | None) -> tuple[list[Any], list[str], list[str]]:
-    """Extra panels and one message per problem; a missing default file is no problem."""
-    import tomllib
-
-    from mwaa_tui.core.config import parse_alarm_names, parse_panels
-
-    explicit = path is not None
-    path = path or default_config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        if explicit:
-            raise CliError(f"config file not found: {path}") from None
-        return [], [], []
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [], [f"config: cannot read {path}: {exc}"]
-    except tomllib.TOMLDecodeError as exc:
-        return [], [], [f"config: {path} is not valid TOML: {exc}"]
-    panels, panel_errors = parse_panels(data)
-    names, name_errors = parse_alarm_names(data)
-    return panels, names, panel_errors + name_errors
+        return load_file(path)
+    except ConfigFileMissing as exc:
+        raise CliError(str(exc)) from None
 
 
 STARTUP_BUDGET = 30.0

@@ -10,13 +10,12 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TextIO, assert_never
 
 from mwaa_tui.aws.clients import AwsGateway, AwsSettings
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logstate import Interleaver
-from mwaa_tui.core.logview import LogFilter, compile_matcher, shown
+from mwaa_tui.core.logview import compile_matcher, shown
 from mwaa_tui.core.snapshots import (
     AirflowSnapshot,
     AlarmsSnapshot,
@@ -34,22 +33,11 @@ from mwaa_tui.core.snapshots import (
     Update,
 )
 from mwaa_tui.pollers.logs import LogPoller, fetch_window
+from mwaa_tui.settings import PlainOptions
 
 FIELDS = ("time", "component", "stream")
 BACKFILL_PAGES = 10_000
 """A one-off read follows every page (the follower's per-poll cap does not apply)."""
-
-
-@dataclass(frozen=True)
-class PlainOptions:
-    components: tuple[str, ...]
-    since_seconds: float = 600.0
-    follow: bool = False
-    filter: LogFilter = field(default_factory=LogFilter)
-    as_json: bool = False
-    fields: tuple[str, ...] = ("time", "component")
-    redact: bool = True
-    interval: float = 3.0
 
 
 def format_line(event: LogEvent, fields: Sequence[str]) -> str:

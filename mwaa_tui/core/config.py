@@ -1,11 +1,14 @@
-"""Extra metric panels from the user's config file (TOML), validated entry by entry."""
+"""The user's config file (TOML), validated entry by entry: extra metric panels, alarms
+to list, poll intervals and key remaps. Pure: `mwaa_tui/settings.py` reads the file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mwaa_tui.core.catalogue import DiscoveredSeries, Panel
+from mwaa_tui.core.format import parse_duration
 from mwaa_tui.core.sanitize import sanitize
 
 STATS = frozenset({"Average", "Sum", "Minimum", "Maximum", "SampleCount"})
@@ -68,3 +71,66 @@ def _problem(entry: object) -> str:
     if len(dims) > 30:
         return "`dimensions` can have at most 30 entries"
     return ""
+
+
+INTERVAL_RANGE = (1.0, 3600.0)
+"""Seconds: faster than once a second spends the account's quotas for nothing; slower
+than an hour is no monitor."""
+
+
+def parse_intervals(
+    data: Mapping[str, Any], names: Iterable[str]
+) -> tuple[dict[str, float], list[str]]:
+    """`[intervals]`: seconds between polls of each source named in `names`, as a number
+    or a duration (`90s`, `2m`); a bad entry yields one message naming it, the rest load."""
+    raw = data.get("intervals", {})
+    if not isinstance(raw, dict):
+        return {}, ["config: `intervals` must be a table ([intervals])"]
+    known = list(names)
+    out: dict[str, float] = {}
+    errors: list[str] = []
+    low, high = INTERVAL_RANGE
+    for name, value in raw.items():
+        label = f"config: [intervals] {sanitize(name)}"
+        if name not in known:
+            errors.append(f"{label} skipped: not a source; use {', '.join(known)}")
+            continue
+        seconds = _seconds(value)
+        if seconds is None or not low <= seconds <= high:
+            errors.append(
+                f"{label} skipped: must be {low:g} s to {high / 60:g} min, "
+                f"not {sanitize(repr(value))}"
+            )
+            continue
+        out[name] = seconds
+    return out, errors
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_keys(data: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """`[keys]`: binding id → the keys to press instead (`"logs.pause" = "space"`, several
+    comma-separated). Which ids exist is the screen's to say; here, the shape."""
+    raw = data.get("keys", {})
+    if not isinstance(raw, dict):
+        return {}, ["config: `keys` must be a table ([keys])"]
+    out: dict[str, str] = {}
+    errors: list[str] = []
+    for binding, keys in raw.items():
+        label = f"config: [keys] {sanitize(binding)}"
+        if not isinstance(keys, str) or not all(k.strip() for k in keys.split(",")):
+            errors.append(f'{label} skipped: give the keys as text, e.g. "ctrl+r" or "p,space"')
+            continue
+        out[binding] = ",".join(k.strip() for k in keys.split(","))
+    return out, errors

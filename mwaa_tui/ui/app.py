@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, ClassVar, assert_never
 
 from textual.app import App, SystemCommand
@@ -35,9 +36,9 @@ from mwaa_tui.core.snapshots import (
 )
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.base import Poller
+from mwaa_tui.settings import AppConfig, Intervals
 from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, ReplayCapture, open_capture
-from mwaa_tui.ui.config import AppConfig, Intervals
-from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, sections
+from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, check_keymap, sections
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.screens.help import HelpScreen
@@ -53,7 +54,8 @@ FREEZE_AFTER_SECONDS = 15.0
 class MwaaApp(App[int]):
     """Pollers emit typed updates; the app keeps them in `state` and tells the main screen."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))
+    """Absolute: a subclass (a test's) elsewhere keeps the styles."""
     TITLE = "mwaa-tui"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -127,7 +129,9 @@ class MwaaApp(App[int]):
     def on_mount(self) -> None:
         self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_heap)  # if a source never answers
         self.call_after_refresh(self._mark, "first_paint")
-        for problem in self.config.config_errors:
+        self.keymap, unknown = check_keymap(self.config.keymap)
+        self.set_keymap(self.keymap)
+        for problem in [*self.config.config_errors, *unknown]:
             self.notify(problem, title="Config", severity="warning", timeout=20, markup=False)
         if isinstance(self.capture, ReplayCapture):
             # The replay stands where the pollers stand, from the first frame on; no

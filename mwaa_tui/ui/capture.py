@@ -37,7 +37,7 @@ from mwaa_tui.core.snapshots import (
 )
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.core.timeline import Marker, seek_target
-from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.settings import AppConfig
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,8 @@ from textual.keys import format_key
 from textual.screen import Screen
 from textual.widget import Widget
 
+from mwaa_tui.core.sanitize import sanitize
+
 PACKAGE = "mwaa_tui."
 
 QUIT = Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit and restore the terminal")
@@ -152,6 +154,31 @@ def sections(screen: Screen[Any], keymap: Mapping[str, str]) -> list[Section]:
     return out
 
 
+def binding_ids() -> set[str]:
+    """Every binding id this project's screens and widgets declare: what `[keys]` remaps."""
+    found: set[str] = set()
+    classes: list[type[DOMNode]] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith(PACKAGE):
+            found.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if b.id)
+    return found
+
+
+def check_keymap(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The remaps of known bindings, and one message per unknown id."""
+    known = binding_ids()
+    good = {b: keys for b, keys in keymap.items() if b in known}
+    bad = [
+        f"config: [keys] {sanitize(b)} skipped: no binding has that id "
+        "(the command palette, Ctrl+P, shows each key's id)"
+        for b in keymap
+        if b not in known
+    ]
+    return good, bad
+
+
 class KeyCommands(Provider):
     """The command palette's commands: every key of the screen it was opened over, by name."""
 
@@ -167,9 +194,14 @@ class KeyCommands(Provider):
     def _run(self, line: KeyHelp) -> Callable[[], Awaitable[object]]:
         return partial(self.app.run_action, line.binding.action, line.target)
 
+    @staticmethod
+    def _help(line: KeyHelp) -> str:
+        keys = f"{line.keys} · {line.binding.id}" if line.binding.id else line.keys
+        return f"{line.what} ({keys})"
+
     async def discover(self) -> Hits:
         for title, line in self._commands():
-            yield DiscoveryHit(title, self._run(line), help=f"{line.what} ({line.keys})")
+            yield DiscoveryHit(title, self._run(line), help=self._help(line))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -179,5 +211,5 @@ class KeyCommands(Provider):
                     score,
                     matcher.highlight(title),
                     self._run(line),
-                    help=f"{line.what} ({line.keys})",
+                    help=self._help(line),
                 )

@@ -17,7 +17,7 @@ from mwaa_tui.pollers.environment import EnvironmentPoller
 from mwaa_tui.pollers.logs import LogPoller
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
-from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.messages import Updated
 
 P = TypeVar("P", bound=Poller)

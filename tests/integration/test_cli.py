@@ -363,12 +363,13 @@ def test_config_file_errors_are_reported_and_the_rest_loads(tmp_path: Path) -> N
         'alarms = ["shared-db"]\n\n[[panel]]\nname = "Q"\nnamespace = "Acme"\n'
         'metric = "Depth"\n\n[[panel]]\nname = "broken"\n'
     )
-    panels, names, errors = load_config(good)
-    assert [p.label for p in panels] == ["Q"] and len(errors) == 1 and "broken" in errors[0]
-    assert names == ["shared-db"]
+    loaded = load_config(good)
+    assert [p.label for p in loaded.panels] == ["Q"]
+    assert len(loaded.errors) == 1 and "broken" in loaded.errors[0]
+    assert loaded.alarms == ("shared-db",)
     bad = tmp_path / "bad.toml"
     bad.write_text("[[panel]\n")
-    assert load_config(bad)[2][0].startswith(f"config: {bad} is not valid TOML")
+    assert load_config(bad).errors[0].startswith(f"config: {bad} is not valid TOML")
 
 
 def nameless_environment(sandbox: Sandbox) -> None:

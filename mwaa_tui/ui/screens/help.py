@@ -23,6 +23,9 @@ NOTES = (
     "ignored, so the estimate errs high (prices: mwaa_tui/core/cost.py).",
     "Polling stays inside account quotas shared by all panes: FilterLogEvents 5/s, "
     "LookupEvents 2/s, DescribeAlarms 9/s.",
+    "Remap a key in config.toml's [keys] table by the binding's id, which the command "
+    'palette (Ctrl+P) shows: "logs.pause" = "space". [intervals] sets how often each '
+    'source is polled: logs = "5s", metrics = 120.',
 )
 
 

@@ -21,8 +21,8 @@ from mwaa_tui.core.health import expired_advice
 from mwaa_tui.core.logview import TAGS, VIEWS
 from mwaa_tui.core.snapshots import ErrorInfo, LogBatch, SourceHealth
 from mwaa_tui.core.state import MonitorState
+from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.capture import Capture, ReplayCapture
-from mwaa_tui.ui.config import AppConfig
 from mwaa_tui.ui.keys import HELP, QUIT
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.registry import PollerRegistry

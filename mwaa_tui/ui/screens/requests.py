@@ -15,8 +15,8 @@ from mwaa_tui.core.snapshots import Alarm, LogEvent, MetricSeries, TaskInstanceR
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
+from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.capture import Capture, ReplayCapture, not_in_replay
-from mwaa_tui.ui.config import AppConfig
 from mwaa_tui.ui.oneoff import open_screen, run_oneoff, save_file
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.screens.airflow import task_log_screen
