@@ -27,6 +27,17 @@ def _metric_alarm_envs(raw: dict[str, Any]) -> set[str]:
     return envs
 
 
+def _alarm(raw: dict[str, Any], **fields: Any) -> Alarm:
+    """An alarm of DescribeAlarms: what every kind has, and `fields` for its own kind."""
+    return Alarm(
+        name=sanitize(raw.get("AlarmName", "")),
+        state=sanitize(raw.get("StateValue", "")),
+        reason=sanitize(raw.get("StateReason", "")),
+        updated=epoch_seconds(raw.get("StateUpdatedTimestamp")),
+        **fields,
+    )
+
+
 def select_alarms(
     metric_alarms: Iterable[dict[str, Any]],
     composite_alarms: Iterable[dict[str, Any]],
@@ -45,11 +56,8 @@ def select_alarms(
         belonging.add(name)
         threshold = raw.get("Threshold")
         chosen.append(
-            Alarm(
-                name=name,
-                state=sanitize(raw.get("StateValue", "")),
-                reason=sanitize(raw.get("StateReason", "")),
-                updated=epoch_seconds(raw.get("StateUpdatedTimestamp")),
+            _alarm(
+                raw,
                 kind="MetricAlarm",
                 namespace=sanitize(raw.get("Namespace", "")),
                 metric=sanitize(raw.get("MetricName", "")),
@@ -66,16 +74,7 @@ def select_alarms(
         children = {sanitize(c) for c in _RULE_REF.findall(raw.get("AlarmRule", ""))}
         if not (children & belonging) and name not in named:
             continue
-        chosen.append(
-            Alarm(
-                name=name,
-                state=sanitize(raw.get("StateValue", "")),
-                reason=sanitize(raw.get("StateReason", "")),
-                updated=epoch_seconds(raw.get("StateUpdatedTimestamp")),
-                kind="CompositeAlarm",
-                rule=rule,
-            )
-        )
+        chosen.append(_alarm(raw, kind="CompositeAlarm", rule=rule))
     chosen.sort(key=lambda a: (STATE_ORDER.get(a.state, 3), -(a.updated or 0.0), a.name))
     return chosen
 
