@@ -801,7 +801,7 @@ def test_record_flag_is_checked_before_anything_starts(
 def test_record_option_goes_to_the_app_config_field_when_there_is_one(tmp_path: Path) -> None:
     import dataclasses
 
-    from mwaa_tui.ui.config import AppConfig
+    from mwaa_tui.settings import AppConfig
 
     path = tmp_path / "r.sqlite"
     assert record_option(None) == {}

@@ -24,7 +24,7 @@ import pytest
 
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
-from mwaa_tui.ui.config import AppConfig
+from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.terminal import ExitWatchdog, GuardedOutput, terminal_gone, watchdog
 
 PAINTED = b"CloudTrail"
