@@ -11,6 +11,7 @@ from mwaa_tui.core.catalogue import AWS_MWAA, MWAA, DiscoveredSeries, choose_per
 from mwaa_tui.core.cost import USD_PER_METRIC_REQUESTED
 from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot, Update
 from mwaa_tui.pollers.base import Poller
+from mwaa_tui.pollers.pages import pages
 
 MAX_QUERIES_PER_CALL = 500
 METRICS_BUDGET_USD_PER_HOUR = 0.015
@@ -82,8 +83,8 @@ class MetricsPoller(Poller):
                 read += 1
                 self._listing.extend(resp.get("Metrics") or ())
                 token = resp.get("NextToken")
-                pages = self._list_pages[namespace] = self._list_pages.get(namespace, 0) + 1
-                if not token or token == self._list_tokens.get(namespace) or pages >= 20:
+                listed = self._list_pages[namespace] = self._list_pages.get(namespace, 0) + 1
+                if not token or token == self._list_tokens.get(namespace) or listed >= 20:
                     self._listed_all.add(namespace)
                 else:
                     self._list_tokens[namespace] = token
@@ -181,17 +182,14 @@ class MetricsPoller(Poller):
             }
             for qid, s in zip(ids, chunk, strict=True)
         ]
-        token: str | None = None
-        for _ in range(20):
-            params: dict[str, Any] = {
-                "MetricDataQueries": queries,
-                "StartTime": datetime.fromtimestamp(start, UTC),
-                "EndTime": datetime.fromtimestamp(end, UTC),
-                "ScanBy": "TimestampAscending",
-            }
-            if token:
-                params["NextToken"] = token
-            resp = await self.gateway.call("cloudwatch", "get_metric_data", **params)
+        params: dict[str, Any] = {
+            "MetricDataQueries": queries,
+            "StartTime": datetime.fromtimestamp(start, UTC),
+            "EndTime": datetime.fromtimestamp(end, UTC),
+            "ScanBy": "TimestampAscending",
+        }
+        answers = pages(self.gateway, "cloudwatch", "get_metric_data", params, max_pages=20)
+        async for resp in answers:
             for result in resp.get("MetricDataResults") or ():
                 key = ids.get(result.get("Id", ""))
                 if key is None:
@@ -200,6 +198,3 @@ class MetricsPoller(Poller):
                 values = result.get("Values") or ()
                 for ts, value in zip(stamps, values, strict=False):
                     points[key][ts.timestamp()] = float(value)
-            token = resp.get("NextToken")
-            if not token:
-                break

@@ -1,4 +1,6 @@
-"""Following a paginated AWS call by hand, the one way every poller does it."""
+"""Following a paginated AWS call by hand, the one way the pollers do it. Metric discovery
+keeps its own loop because it resumes at a failed page on the next poll (a generator cannot
+be resumed across polls once the call in it has raised)."""
 
 from __future__ import annotations
 
