@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from textual.app import App
+from textual.widgets._toast import Toast
+
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
@@ -84,3 +87,13 @@ def styled_runs(app: MwaaApp) -> list[tuple[str, str]]:
 def run_with(app: MwaaApp, text: str) -> tuple[str, str]:
     """The first run of the screen's text that holds `text`, with its style."""
     return next(run for run in styled_runs(app) if text in run[0])
+
+
+def toasts(app: App[Any], severity: str | None = None) -> list[str]:
+    """The notifications on screen as the user reads them (markup would show as styling,
+    so a literal `[bold]` here proves it was drawn as text), those of `severity` only."""
+    return [
+        toast.render().plain
+        for toast in app.screen.query(Toast)
+        if severity is None or toast.has_class(f"-{severity}")
+    ]

@@ -32,7 +32,7 @@ from mwaa_tui.ui.widgets.airflow import (
 )
 from mwaa_tui.ui.widgets.logview import LogView
 from tests.conftest import FIXED_NOW, wait_until
-from tests.ui.helpers import header_text, log_lines, make_app, screen_text, subtitle
+from tests.ui.helpers import header_text, log_lines, make_app, screen_text, subtitle, toasts
 
 NOW = FIXED_NOW + 14
 """12:00:14, 230 s into the story: the 11:59 sensor run failed, the 12:00 run's tries are up
@@ -166,7 +166,7 @@ async def test_a_stream_that_does_not_exist_is_named(
 ) -> None:
     simulate(sandbox)
     app = app_for(aws_settings)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(notifications=True, size=(160, 48)) as pilot:
         await filled(pilot)
         table = app.main.query_one(FailedTaskTable)
         row = next(
@@ -186,7 +186,9 @@ async def test_a_stream_that_does_not_exist_is_named(
         await open_failed_task(pilot, "upstream_failed")
         await pilot.pause()
         assert app.screen is app.main
-        assert any("never ran" in str(n.message) for n in app._notifications)
+        await wait_until(
+            pilot, lambda: any("never ran" in t for t in toasts(app)), what="the notice"
+        )
 
 
 async def test_hostile_text_in_an_import_error_is_inert(

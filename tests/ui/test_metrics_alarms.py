@@ -15,7 +15,7 @@ from mwaa_tui.ui.screens.log_window import LogWindow
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from tests.conftest import wait_until
-from tests.ui.helpers import alarm_names, make_app, metric_labels, screen_text
+from tests.ui.helpers import alarm_names, make_app, metric_labels, screen_text, toasts
 
 S3_ALARM = "demo-S3KeySensor-OperatorFailures"
 
@@ -71,7 +71,7 @@ async def test_a_state_change_while_watching_is_notified_and_counted(
     demo: Simulator, sandbox, aws_settings: AwsSettings
 ) -> None:
     app = make_app(aws_settings, bell=True)
-    async with app.run_test(size=(140, 44)) as pilot:
+    async with app.run_test(notifications=True, size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
         with sandbox.lock:
             sandbox.cloudwatch.alarms[S3_ALARM].update_state(
@@ -80,7 +80,7 @@ async def test_a_state_change_while_watching_is_notified_and_counted(
         await pilot.press("r")
         await wait_until(
             pilot,
-            lambda: any(f"{S3_ALARM}: OK → ALARM" in n.message for n in app._notifications),
+            lambda: any(f"{S3_ALARM}: OK → ALARM" in t for t in toasts(app)),
             what="notification",
         )
         assert alarm_names(app)[0] == S3_ALARM
