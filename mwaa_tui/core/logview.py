@@ -5,6 +5,7 @@ tail, the task log, Insights results and the window around a moment."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from mwaa_tui.core.snapshots import (
     ROW_LATE,
     ROW_LEVEL,
     ROW_MESSAGE,
+    ROW_STREAM,
     ROW_TIME,
     LogEvent,
     LogRow,
@@ -44,14 +46,16 @@ class LogFilter:
     text: str = ""
     """A case-insensitive substring, or a regular expression after `re:`."""
     level: str | None = None
-    """Only lines at this level or above (lines without a level always pass)."""
+    """Only lines at this level or above. In a view (`RowFilter`) a line without a level
+    goes with the last levelled line of its stream: a traceback's lines with their ERROR.
+    `shown` (plain mode, line by line) lets every line without a level through."""
 
     def describe(self) -> str:
         parts = []
         if self.text:
             parts.append(f"/{self.text}")
         if self.level:
-            parts.append(f"{self.level} and above")
+            parts.append(f"{self.level} and above + the unlevelled lines that follow them")
         return " · ".join(parts)
 
 
@@ -116,6 +120,57 @@ def shown(event: LogEvent, flt: LogFilter, matcher: Callable[[str], bool] | None
 def row_shown(row: LogRow, flt: LogFilter, matcher: Callable[[str], bool] | None) -> bool:
     """`shown` for an event kept as a `LogRow`."""
     return at_least(row[ROW_LEVEL], flt.level) and (matcher is None or matcher(row[ROW_MESSAGE]))
+
+
+STREAMS_REMEMBERED = 10_000
+"""Streams whose last level a `RowFilter` keeps (task logs: one stream per attempt)."""
+
+
+class RowFilter:
+    """A view's filter over its rows, seen oldest first. A row without a level takes the
+    level of the last levelled row of its stream (component and stream), so a traceback's
+    continuation lines stay with their ERROR and access lines with the server's INFO; a row
+    whose stream has shown no level yet is held back by a threshold, since nothing says
+    it reaches it."""
+
+    def __init__(self, flt: LogFilter, matcher: Callable[[str], bool] | None = None) -> None:
+        self.filter = flt
+        self.matcher = matcher
+        self._last: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def level_of(self, row: LogRow) -> str | None:
+        """The row's own level, or its stream's last one (without remembering anything)."""
+        level = row[ROW_LEVEL]
+        return level if level is not None else self._last.get((row[ROW_COMPONENT], row[ROW_STREAM]))
+
+    def __call__(self, row: LogRow) -> bool:
+        """Whether the view shows `row`, the next in time; its level is remembered."""
+        level = row[ROW_LEVEL]
+        if level is not None:
+            key = (row[ROW_COMPONENT], row[ROW_STREAM])
+            self._last[key] = level
+            self._last.move_to_end(key)
+            if len(self._last) > STREAMS_REMEMBERED:
+                self._last.popitem(last=False)
+        return self._passes(row, level)
+
+    def peek(self, row: LogRow) -> bool:
+        """Whether `row` would be shown now, remembering nothing (to count what waits)."""
+        return self._passes(row, self.level_of(row))
+
+    def _passes(self, row: LogRow, level: str | None) -> bool:
+        threshold = self.filter.level
+        if threshold is not None and (level is None or not at_least(level, threshold)):
+            return False
+        return self.matcher is None or self.matcher(row[ROW_MESSAGE])
+
+
+def filter_rows(
+    rows: Iterable[LogRow], flt: LogFilter, matcher: Callable[[str], bool] | None
+) -> list[LogRow]:
+    """The rows a view under `flt` shows, from `rows` in time order."""
+    keep = RowFilter(flt, matcher)
+    return [r for r in rows if keep(r)]
 
 
 # Airflow's own `[2026-11-25T11:53:11.000+0000] ` prefix repeats the event time shown first.

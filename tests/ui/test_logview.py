@@ -68,11 +68,15 @@ async def test_wrapping_counts_wide_characters_by_cell() -> None:
         width = view.scrollable_content_region.width
         view.set_wrap(True)
         await pilot.pause()
-        wide_rows = -(-60 // width)  # 30 characters of 2 cells each
-        ascii_rows = -(-60 // width)
-        assert view.virtual_size.height == wide_rows + ascii_rows + 1
+        # 60 cells each (30 characters of 2 cells, 60 ascii): a first row of `width`, then
+        # rows indented by the view's hanging indent.
+        hang = view.wrap_indent
+        rows_each = 1 + -(-(60 - width) // (width - hang))
+        assert view.virtual_size.height == 2 * rows_each + 1
         for y in range(view.size.height):
             assert view.render_line(y).cell_length <= width
+        assert view.render_line(0).text.startswith("日本語")
+        assert view.render_line(1).text.startswith(" " * hang + "本語")
 
 
 async def test_an_older_line_goes_in_its_place_and_the_cursor_keeps_its_line() -> None:

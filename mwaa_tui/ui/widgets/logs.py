@@ -15,17 +15,18 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from mwaa_tui.core.format import stamp
-from mwaa_tui.core.logstate import LogBuffer
+from mwaa_tui.core.logstate import LogBuffer, by_time
 from mwaa_tui.core.logview import (
     TAGS,
     TIMES,
     VIEWS,
     LogFilter,
+    RowFilter,
     compile_matcher,
     compile_search,
+    filter_rows,
     format_row,
     next_threshold,
-    row_shown,
 )
 from mwaa_tui.core.snapshots import (
     ROW_COMPONENT,
@@ -37,7 +38,7 @@ from mwaa_tui.core.snapshots import (
     LogRow,
 )
 from mwaa_tui.ui.text import LevelHighlighter
-from mwaa_tui.ui.widgets.logview import LogView
+from mwaa_tui.ui.widgets.logview import WRAP_INDENT, LogView
 
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
@@ -59,13 +60,23 @@ class ComponentLog(Vertical):
         self.buffer = LogBuffer(capacity)
         self.filter = LogFilter()
         self.matcher: Callable[[str], bool] | None = None
+        self.keep = RowFilter(self.filter)
+        """The filter as it goes: which stream last showed which level."""
         self.times = "utc"
 
     def compose(self) -> ComposeResult:
-        yield LogView(
+        log = LogView(
             max_lines=self.capacity, highlighter=LevelHighlighter(), id=f"log-view-{self.view}"
         )
+        log.wrap_indent = self.hanging_indent()
+        yield log
         yield Static("", classes="log-state", id=f"log-state-{self.view}")
+
+    def hanging_indent(self) -> int:
+        """Where a wrapped line's further rows start: under its message, past the time
+        (`HH:MM:SS `) and the merged view's tag."""
+        width = (9 if self.times != "off" else 0) + (7 if self.view == "All" else 0)
+        return width or WRAP_INDENT
 
     def set_config(self, config: LogConfig | None) -> None:
         state = self.query_one(f"#log-state-{self.view}", Static)
@@ -81,17 +92,14 @@ class ComponentLog(Vertical):
             state.display = False
 
     def shown(self, row: LogRow) -> bool:
-        return row_shown(row, self.filter, self.matcher)
+        """Whether the view would show `row` now (for counting what waits)."""
+        return self.keep.peek(row)
 
     def _lines(self, rows: Iterable[LogRow]) -> list[tuple[str, LogRow]]:
+        """The display lines of `rows`, the next ones in time, that the filter passes."""
         tag = self.view == "All"
-        flt, matcher, times = self.filter, self.matcher, self.times
-        return [
-            (line, r)
-            for r in rows
-            if row_shown(r, flt, matcher)
-            for line in format_row(r, tag=tag, times=times)
-        ]
+        keep, times = self.keep, self.times
+        return [(line, r) for r in rows if keep(r) for line in format_row(r, tag=tag, times=times)]
 
     def queue(self, rows: Iterable[LogRow]) -> None:
         self.buffer.add(rows, self.shown)
@@ -117,13 +125,20 @@ class ComponentLog(Vertical):
             self.query_one(LogView).action_follow()
 
     def redraw(self) -> None:
+        """Draw every kept event again (a new filter, times shown another way), keeping
+        the cursor on its line and that line on its screen row."""
         log = self.query_one(LogView)
+        place = log.place()
+        self.keep = RowFilter(self.filter, self.matcher)
         log.clear()
+        log.wrap_indent = self.hanging_indent()
         log.write_rows(self._lines(self.buffer.everything()))
+        log.restore(place)
 
     def reset(self) -> None:
         """Forget every event: a new backfill is on its way."""
         self.buffer.clear()
+        self.keep = RowFilter(self.filter, self.matcher)
         self.query_one(LogView).clear()
 
 
@@ -462,10 +477,10 @@ class LogPanes(Vertical):
 
     def action_save(self) -> None:
         view = self.query_one(f"#log-{self.current}", ComponentLog)
+        rows = filter_rows(sorted(view.buffer.kept, key=by_time), view.filter, view.matcher)
         lines = [
             f"{stamp(r[ROW_TIME] / 1000)} {r[ROW_COMPONENT]} {r[ROW_STREAM]} {line}"
-            for r in view.buffer.kept
-            if view.shown(r)
+            for r in rows
             for line in r[ROW_MESSAGE].split("\n")
         ]
         self.post_message(self.Save(self.current, "\n".join(lines) + "\n"))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
 from rich.highlighter import Highlighter
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -25,7 +27,25 @@ from textual.strip import Strip
 from mwaa_tui.core.snapshots import ROW_TIME, LogEvent, LogRow
 
 MATCH_STYLE = Style(color="black", bgcolor="yellow")
-CURSOR_STYLE = Style(bgcolor="grey30")
+WRAP_INDENT = 2
+"""Cells a wrapped line's further rows are indented by, unless the view is told more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a reader is in a view, kept across a redraw: the line under the cursor (or
+    the top line), by the event it shows and which of its lines, and its screen row."""
+
+    event: LogRow | None
+    nth: int
+    """Which of the event's display lines (0: its first)."""
+    index: int
+    """The line's position among the lines, when it has no event."""
+    screen_y: int
+    """Its screen row, counted from the view's top (negative when its first part is above)."""
+    cursor: bool
+    following: bool
+    scroll_x: float
 
 
 class LogView(ScrollView, can_focus=True):
@@ -33,12 +53,17 @@ class LogView(ScrollView, can_focus=True):
 
     HELP_TITLE = "Log lines"
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"logview--cursor"}
+
+    # Reverse video marks the cursor row in every theme, in 16 colours and without colour
+    # (NO_COLOR drops backgrounds, not attributes).
     DEFAULT_CSS = """
     LogView {
         background: $surface;
         color: $text;
         overflow: scroll;
         &:focus { background-tint: $foreground 5%; }
+        & > .logview--cursor { text-style: reverse bold; }
     }
     """
 
@@ -154,10 +179,14 @@ class LogView(ScrollView, can_focus=True):
         self._segments: list[tuple[int, int, int]] = []
         """When wrapping: (absolute row, start, end) for each display row."""
         self._wrap_width = 0
+        self.wrap_indent = WRAP_INDENT
+        """Cells a wrapped line's further rows start in by (the owner sets the width of
+        its time and tag columns, so a wrapped message lines up under itself)."""
         self.cursor: int | None = None
         """Absolute row under the cursor, or None while following."""
         self.search: re.Pattern[str] | None = None
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(256)
+        self._cursor_style: Style | None = None
 
     # -- content -----------------------------------------------------------------------------
 
@@ -216,7 +245,9 @@ class LogView(ScrollView, can_focus=True):
         self._width = max(self._width, max(map(_width, added)))
         if self.wrap and self._wrap_width:
             for i, text in enumerate(added):
-                self._segments.extend(_wrap(self._base + start + i, text, self._wrap_width))
+                self._segments.extend(
+                    _wrap(self._base + start + i, text, self._wrap_width, self._hang())
+                )
         removed = self._trim()
         self._resize()
         if following:
@@ -301,8 +332,11 @@ class LogView(ScrollView, can_focus=True):
     def _rewrap(self) -> None:
         width = max(1, self.scrollable_content_region.width)
         self._wrap_width = width
+        hang = self._hang()
         self._segments = [
-            seg for i, text in enumerate(self._texts) for seg in _wrap(self._base + i, text, width)
+            seg
+            for i, text in enumerate(self._texts)
+            for seg in _wrap(self._base + i, text, width, hang)
         ]
         self._cache.clear()
         self._resize()
@@ -312,9 +346,14 @@ class LogView(ScrollView, can_focus=True):
             self._rewrap()
             self._scroll_to_cursor()
 
+    def _hang(self) -> int:
+        """The indent of a wrapped line's further rows: none when it would leave them
+        less than half the width."""
+        width = self._wrap_width
+        return self.wrap_indent if 0 < self.wrap_indent <= width // 2 else 0
+
     def set_wrap(self, wrap: bool) -> None:
-        anchor = self.cursor if self.cursor is not None else self._top_row()
-        following = self.cursor is None and self.is_vertical_scroll_end
+        place = self.place()
         self.wrap = wrap
         if wrap:
             self._rewrap()
@@ -322,11 +361,65 @@ class LogView(ScrollView, can_focus=True):
             self._segments = []
             self._cache.clear()
             self._resize()
-        if following:
+        self.restore(place)
+
+    # -- keeping the reader's place ----------------------------------------------------------
+
+    def place(self) -> Place:
+        """The cursor's line (or the top line), to find again after a redraw."""
+        following = self.cursor is None and self.is_vertical_scroll_end
+        row = self.cursor if self.cursor is not None else self._top_row()
+        if row is None:
+            return Place(None, 0, 0, 0, cursor=False, following=True, scroll_x=0)
+        i = row - self._base
+        event = self._events[i]
+        nth = 0
+        while event is not None and i - nth > 0 and self._events[i - nth - 1] is event:
+            nth += 1
+        return Place(
+            event,
+            nth,
+            i,
+            self._display_y(row) - int(self.scroll_y),
+            cursor=self.cursor is not None,
+            following=following,
+            scroll_x=self.scroll_x,
+        )
+
+    def restore(self, place: Place) -> None:
+        """Put the cursor back on `place`'s line (the nearest in time when it is no longer
+        shown) at the same screen row; or follow the end, if the view was following."""
+        self._cache.clear()
+        if place.following or not self._texts:
+            self.cursor = None
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-        elif anchor is not None:
-            self.scroll_to(0, self._display_y(anchor), animate=False, immediate=True)
+            self.refresh()
+            return
+        row = self._base + self._find(place)
+        if place.cursor:
+            self.cursor = row
+        y = max(0, self._display_y(row) - place.screen_y)
+        x = 0 if self.wrap else place.scroll_x
+        self.scroll_to(x=x, y=y, animate=False, immediate=True)
         self.refresh()
+
+    def _find(self, place: Place) -> int:
+        """The position of `place`'s line among the lines now held."""
+        last = len(self._texts) - 1
+        event = place.event
+        if event is None:
+            return min(place.index, last)
+        when = _when(event)
+        i = bisect_left(self._events, when, key=_when)
+        j = i
+        while j <= last and _when(self._events[j]) == when:
+            if self._events[j] is event:
+                n = 0
+                while n < place.nth and j + n < last and self._events[j + n + 1] is event:
+                    n += 1
+                return j + n
+            j += 1
+        return min(i, last)  # gone (filtered out): the next line in time
 
     # -- rows and display rows ---------------------------------------------------------------
 
@@ -363,7 +456,15 @@ class LogView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._cursor_style = None
         self._cache.clear()
+
+    @property
+    def cursor_style(self) -> Style:
+        """The cursor row's style, from the `logview--cursor` component class."""
+        if self._cursor_style is None:
+            self._cursor_style = self.get_component_rich_style("logview--cursor", partial=True)
+        return self._cursor_style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -375,25 +476,31 @@ class LogView(ScrollView, can_focus=True):
         row, start, end = self._locate(dy)
         on_cursor = row == self.cursor
         key = (row, start, on_cursor)
+        pad = base_style + self.cursor_style if on_cursor else base_style
         strip = self._cache.get(key)
         if strip is None:
-            text = self._styled(row, base_style)
+            text = self._styled(row, base_style, on_cursor)
             if end >= 0:
                 text = text[start:end]
-            if on_cursor:
-                text.stylize_before(CURSOR_STYLE)
-            strip = Strip(text.render(self.app.console), text.cell_len)
+            segments = list(text.render(self.app.console))
+            length = text.cell_len
+            if start > 0 and (hang := self._hang()):
+                # A wrapped line's further rows start indented, under the line they continue.
+                segments.insert(0, Segment(" " * hang, pad))
+                length += hang
+            strip = Strip(segments, length)
             self._cache[key] = strip
-        pad = base_style + CURSOR_STYLE if on_cursor else base_style
         if self.wrap:
             return strip.crop_extend(0, width, pad)
         return strip.crop_extend(scroll_x, scroll_x + width, pad)
 
-    def _styled(self, row: int, base: Style) -> Text:
+    def _styled(self, row: int, base: Style, on_cursor: bool = False) -> Text:
         text = Text(self._texts[row - self._base], no_wrap=True, end="")
         text.stylize(base)
         if self.highlighter is not None:
             self.highlighter.highlight(text)
+        if on_cursor:
+            text.stylize(self.cursor_style)
         if self.search is not None:
             for m in self.search.finditer(text.plain):
                 if m.end() > m.start():
@@ -469,6 +576,12 @@ class LogView(ScrollView, can_focus=True):
         elif y >= self.scroll_y + height:
             self.scroll_to(y=y - height + 1, animate=False, immediate=True)
 
+    def cursor_to_time(self, ms: int) -> None:
+        """Put the cursor on the first line at or after `ms` (else the last), mid-screen."""
+        if self._texts:
+            i = bisect_left(self._events, ms, key=_when)
+            self._move_cursor(self._base + min(i, len(self._texts) - 1), center=True)
+
     def action_cursor(self, delta: int) -> None:
         if not self._texts:
             return
@@ -519,14 +632,19 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _wrap(row: int, text: str, width: int) -> list[tuple[int, int, int]]:
-    """Display rows of one line wrapped at `width` cells, as character offsets."""
+def _wrap(row: int, text: str, width: int, hang: int = 0) -> list[tuple[int, int, int]]:
+    """Display rows of one line wrapped at `width` cells, as character offsets; the rows
+    after the first are `hang` cells narrower (they are drawn indented)."""
     if len(text) <= width and (text.isascii() or cell_len(text) <= width):
         return [(row, 0, len(text))]
+    rest = max(1, width - hang)
     if text.isascii():
-        return [(row, i, min(i + width, len(text))) for i in range(0, len(text), width)]
-    out, start = [], 0
-    for chunk in chop_cells(text, width):
+        out = [(row, 0, width)]
+        out.extend((row, i, min(i + rest, len(text))) for i in range(width, len(text), rest))
+        return out
+    first = chop_cells(text, width)[0]
+    out, start = [(row, 0, len(first))], len(first)
+    for chunk in chop_cells(text[start:], rest):
         out.append((row, start, start + len(chunk)))
         start += len(chunk)
     return out
