@@ -146,12 +146,13 @@ class RowFilter:
     def __call__(self, row: LogRow) -> bool:
         """Whether the view shows `row`, the next in time; its level is remembered."""
         level = row[ROW_LEVEL]
-        if level is not None:
-            key = (row[ROW_COMPONENT], row[ROW_STREAM])
-            self._last[key] = level
-            self._last.move_to_end(key)
-            if len(self._last) > STREAMS_REMEMBERED:
-                self._last.popitem(last=False)
+        if level is None:
+            return self._passes(row, self.level_of(row))
+        key = (row[ROW_COMPONENT], row[ROW_STREAM])
+        self._last[key] = level
+        self._last.move_to_end(key)
+        if len(self._last) > STREAMS_REMEMBERED:
+            self._last.popitem(last=False)
         return self._passes(row, level)
 
     def peek(self, row: LogRow) -> bool:

@@ -37,7 +37,9 @@ class TaskAttempt:
     first_ms: int = 0
     last_ms: int = 0
     has_errors: bool = False
-    """ERROR or CRITICAL lines were found in it: shown as failed."""
+    """ERROR or CRITICAL lines were found in it: shown as failed, unless retried."""
+    retried: bool = False
+    """Airflow marked it UP_FOR_RETRY: it failed and the task is tried again."""
 
     @property
     def task_label(self) -> str:
@@ -124,7 +126,20 @@ def build_tree(attempts: Iterable[TaskAttempt]) -> TaskTree:
 
 
 def failed(attempts: Iterable[TaskAttempt]) -> int:
-    return sum(1 for a in attempts if a.has_errors)
+    """Attempts with ERROR lines that were not retried."""
+    return sum(1 for a in attempts if a.has_errors and not a.retried)
+
+
+def retried(attempts: Iterable[TaskAttempt]) -> int:
+    """Attempts Airflow marked UP_FOR_RETRY."""
+    return sum(1 for a in attempts if a.retried)
+
+
+def attempt_state(a: TaskAttempt) -> str:
+    """How the task tree labels an attempt's outcome: `up for retry`, `ERROR lines` or ""."""
+    if a.retried:
+        return "up for retry"
+    return "ERROR lines" if a.has_errors else ""
 
 
 def attempt_finished(messages: Iterable[str]) -> bool:

@@ -25,7 +25,8 @@ async def list_attempts(
     gateway: AwsGateway, group: str, since_ms: int, *, max_pages: int = STREAM_PAGES
 ) -> tuple[list[TaskAttempt], int]:
     """Attempts whose streams had events since `since_ms`, newest first, marked when they
-    have ERROR lines; and how many other streams were skipped."""
+    have ERROR lines and when Airflow marked them UP_FOR_RETRY; and how many other streams
+    were skipped."""
     attempts: list[TaskAttempt] = []
     other = 0
     params = {"logGroupName": group, "orderBy": "LastEventTime", "descending": True, "limit": 50}
@@ -46,15 +47,25 @@ async def list_attempts(
         if older:
             break  # newest first: the rest are older than the window
     failing = await error_streams(gateway, group, since_ms)
-    return [replace(a, has_errors=a.stream in failing) for a in attempts], other
+    retrying = await error_streams(gateway, group, since_ms, pattern="UP_FOR_RETRY")
+    marked = [
+        replace(a, has_errors=a.stream in failing, retried=a.stream in retrying) for a in attempts
+    ]
+    return marked, other
 
 
 async def error_streams(
-    gateway: AwsGateway, group: str, since_ms: int, *, max_pages: int = ERROR_PAGES
+    gateway: AwsGateway,
+    group: str,
+    since_ms: int,
+    *,
+    pattern: str = "ERROR",
+    max_pages: int = ERROR_PAGES,
 ) -> set[str]:
-    """Streams with ERROR lines since `since_ms`: the service filters, one request a page."""
+    """Streams with lines matching `pattern` since `since_ms` (ERROR lines, or Airflow's
+    `Marking task as UP_FOR_RETRY`): the service filters, one request a page."""
     found: set[str] = set()
-    params = {"logGroupName": group, "startTime": since_ms, "filterPattern": "ERROR"}
+    params = {"logGroupName": group, "startTime": since_ms, "filterPattern": pattern}
     async for resp in pages(
         gateway, "logs", "filter_log_events", params, token_key="nextToken", max_pages=max_pages
     ):

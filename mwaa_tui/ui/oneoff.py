@@ -141,12 +141,15 @@ def open_screen(
     return run_oneoff(node, work, what, group=group, exclusive=True)
 
 
-def save_file(node: DOMNode, directory: Path, name: str, text: str) -> Worker[None]:
-    """Keep `text` in a new private file `name` under `directory`, and say where."""
+def save_file(
+    node: DOMNode, directory: Path, name: str, text: str, *, when: float | None = None
+) -> Worker[None]:
+    """Keep `text` in a new private file `name` under `directory` (with `when`, its UTC
+    time in the name: see `save_private`), and say where."""
 
     async def write() -> None:
         # Off the event loop: a slow or stuck disk must not freeze the screen.
-        path = await asyncio.to_thread(save_private, directory, name, text)
+        path = await asyncio.to_thread(save_private, directory, name, text, when=when)
         node.app.notify(f"saved to {sanitize(path)}", title="Save", markup=False, timeout=8)
 
     return run_oneoff(node, write, "save", group="save")

@@ -185,12 +185,12 @@ async def test_task_browser_by_dag_run_task_attempt_and_a_running_attempt_follow
             what="the attempts",
         )
         text = screen_text(app)
-        assert "1 failed" in text
+        assert "1 up for retry" in text and "failed" not in text
         tree = browser.query_one(Tree)
         labels = [str(n.label) for n in tree.root.children]
         assert any(lb.startswith("old_dag") for lb in labels)
         # The way to the failure is open on its own, down to the failed attempt.
-        assert "attempt 2  ✗ ERROR lines" in screen_text(app)
+        assert "attempt 2  ↻ up for retry" in screen_text(app)
         await pick(pilot, tree, "attempt 2")
         await wait_until(pilot, lambda: isinstance(app.screen, TaskLog), what="the task log")
         await wait_until(pilot, lambda: "finished" in screen_text(app), what="the whole log")

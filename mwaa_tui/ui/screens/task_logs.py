@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -18,7 +18,7 @@ from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import ago
 from mwaa_tui.core.logview import event_rows
 from mwaa_tui.core.snapshots import ErrorKind, HealthUpdate, LogEvent, TaskLogBatch
-from mwaa_tui.core.tasklogs import TaskAttempt, build_tree, failed
+from mwaa_tui.core.tasklogs import TaskAttempt, attempt_state, build_tree, failed, retried
 from mwaa_tui.pollers.tasklogs import TaskLogPoller, list_attempts
 from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.messages import Updated
@@ -32,6 +32,8 @@ BROWSE_HOURS = 24
 FOLLOW_SECONDS = 3.0
 """A running attempt is read again this often unless the app gives its tail's interval."""
 STATE_STYLES = {"following": "bold green", "retrying": "bold yellow", "stopped": "bold red"}
+AGES_EVERY = 1.0
+"""Seconds between redraws of the tree's `last line … ago`."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,18 @@ class TaskGroup:
 
 
 def _count(attempts: list[TaskAttempt]) -> Text:
-    bad = failed(attempts)
+    bad, again = failed(attempts), retried(attempts)
     out = Text(f"  {len(attempts)} attempt{'s' if len(attempts) != 1 else ''}", style="dim")
     if bad:
         out.append(f"  ✗ {bad} failed", style="bold red")
+    if again:
+        out.append(f"  ↻ {again} up for retry", style="bold yellow")
     return out
+
+
+def _troubled(attempts: Iterable[TaskAttempt]) -> bool:
+    """Failed or retried: the tree opens the way to the newest of these."""
+    return any(a.has_errors or a.retried for a in attempts)
 
 
 class TaskBrowser(ModalScreen[None]):
@@ -82,6 +91,20 @@ class TaskBrowser(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
         self.action_reload()
+        self.set_interval(AGES_EVERY, self._ages)
+
+    def _ages(self) -> None:
+        """`last line … ago` as time passes, without rebuilding the tree."""
+        now = self.clock()
+        tree: Tree[TaskAttempt | None] = self.query_one(Tree)
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data is not None:
+                label = self._attempt_label(node.data, now)
+                if label.plain != str(node.label):
+                    node.set_label(label)
+            stack.extend(node.children)
 
     def action_reload(self) -> None:
         run_oneoff(
@@ -128,16 +151,16 @@ class TaskBrowser(ModalScreen[None]):
                     task_node = run_node.add(Text(task) + _count(attempts), None)
                     for a in attempts:
                         task_node.add_leaf(self._attempt_label(a, now), a)
-            if failed(dag_attempts):
+            if _troubled(dag_attempts):
                 # Open the way to the newest failure.
                 dag_node.expand()
                 for tasks, run_node in zip(runs.values(), dag_node.children, strict=True):
-                    if failed(a for ts in tasks.values() for a in ts):
+                    if _troubled(a for ts in tasks.values() for a in ts):
                         run_node.expand()
                         for attempts, task_node in zip(
                             tasks.values(), run_node.children, strict=True
                         ):
-                            if failed(attempts):
+                            if _troubled(attempts):
                                 task_node.expand()
                                 break
                         break
@@ -145,8 +168,11 @@ class TaskBrowser(ModalScreen[None]):
     @staticmethod
     def _attempt_label(a: TaskAttempt, now: float) -> Text:
         label = Text(f"attempt {a.attempt}")
-        if a.has_errors:
-            label.append("  ✗ ERROR lines", style="bold red")
+        state = attempt_state(a)
+        if a.retried:
+            label.append(f"  ↻ {state}", style="bold yellow")
+        elif state:
+            label.append(f"  ✗ {state}", style="bold red")
             label.stylize("red", 0, len(f"attempt {a.attempt}"))
         label.append(f"  last line {ago(a.last_ms / 1000, now)}", style="dim")
         return label
@@ -175,7 +201,9 @@ class TaskLog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="task-log"):
             yield Static(self._head(), id="tasklog-head")
-            yield LogView(highlighter=LevelHighlighter(), id="tasklog-lines")
+            log = LogView(highlighter=LevelHighlighter(), id="tasklog-lines")
+            log.wrap_indent = 9  # under the message, past `HH:MM:SS `
+            yield log
         yield Footer()
 
     def on_mount(self) -> None:
