@@ -151,8 +151,8 @@ class PaneRequests:
         self._push(LineDetail(event, text))
 
     def save(self, view: str, text: str) -> None:
-        name = f"logs-{self.state.name or 'mwaa'}-{view}-{int(self.config.clock())}.log"
-        save_file(self.screen, self.config.save_dir, name, text)
+        name = f"logs-{self.state.name or 'mwaa'}-{view}.log"
+        save_file(self.screen, self.config.save_dir, name, text, when=self.config.clock())
 
     def tasks(self) -> None:
         gateway, env = self.pollers.gateway, self.state.environment
