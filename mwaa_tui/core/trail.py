@@ -160,3 +160,31 @@ def filter_events(events: Sequence[TrailEvent], flt: TrailFilter) -> list[TrailE
 
 def errors_since(events: Iterable[TrailEvent], since: float) -> int:
     return sum(1 for e in events if e.error_code and e.time >= since)
+
+
+def arrived_above(before: Sequence[str], after: Sequence[str], anchor: str | None) -> int:
+    """How many rows of `after` (keys, top to bottom) above `anchor` were not in `before`:
+    the events that came in above the row a user scrolled to."""
+    if anchor is None or anchor not in after:
+        return 0
+    seen = set(before)
+    return sum(1 for key in after[: after.index(anchor)] if key not in seen)
+
+
+FIELDS = ("event:", "user:")
+
+
+def completions(stem: str, names: Iterable[str], users: Iterable[str]) -> list[str]:
+    """What Tab offers for the filter text `stem`, in the order it cycles: event names and
+    users that start with it (ignoring case), then the `event:` and `user:` prefixes that
+    do; `event:Cre` completes among event names only, `user:` among users."""
+    low = stem.lower()
+    names, users = sorted(set(names)), sorted(set(users))
+    for prefix, values in (("event:", names), ("user:", users)):
+        if low.startswith(prefix):
+            rest = low[len(prefix) :].lstrip()
+            return [f"{prefix}{v}" for v in values if v.lower().startswith(rest)]
+    plain = sorted({*names, *users}, key=str.lower)
+    out = [v for v in plain if v.lower().startswith(low)]
+    out += [f for f in FIELDS if f.startswith(low)]
+    return out

@@ -188,15 +188,20 @@ class MainScreen(Screen[None]):
         self._header()  # an unhealthy component is badged there
 
     def show_health(self) -> None:
-        """Each pane's border: its source's health (the merged view: the worst log's)."""
-        state, outages = self.state, self._outages()
+        """Each pane's border: its source's health (the merged view: the worst log's).
+        An empty pane's body says why it is empty, from the same health."""
+        state, outages, now = self.state, self._outages(), self.now
         for pane, source in BORDERS:
-            self._border(self.query_one(f"#{pane}"), state.health_of(source, outages))
+            health = state.health_of(source, outages)
+            widget = self.query_one(f"#{pane}")
+            self._border(widget, health)
+            if isinstance(widget, MetricsPanel | AlarmsPane | TrailPane):
+                widget.set_health(health, now)
         panes = self.query_one(LogPanes)
-        if panes.current == "All":
-            self._border(panes, state.worst_health(state.log_sources, outages))
-        else:
-            self._border(panes, state.health_of(f"logs:{panes.current}", outages))
+        healths = {view: state.health_of(f"logs:{view}", outages) for view in VIEWS[1:]}
+        healths["All"] = state.worst_health(state.log_sources, outages)
+        panes.set_health(healths, now)
+        self._border(panes, healths.get(panes.current))
 
     def tick(self) -> None:
         """Once a second: health ages, the status line moves, relative times advance."""

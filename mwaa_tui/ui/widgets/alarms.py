@@ -11,8 +11,10 @@ from textual.widgets import DataTable, Static
 
 from mwaa_tui.core.alarms import describe_condition
 from mwaa_tui.core.format import relative
-from mwaa_tui.core.snapshots import Alarm
+from mwaa_tui.core.pane_note import ALARMS_EMPTY, why_empty
+from mwaa_tui.core.snapshots import Alarm, SourceHealth
 from mwaa_tui.ui.text import safe, state_text
+from mwaa_tui.ui.widgets.note import EmptyNote, hug
 from mwaa_tui.ui.widgets.table import Columns, KeyedTable
 
 
@@ -65,6 +67,9 @@ class AlarmsPane(Vertical):
     """The alarm table and, under it, the highlighted alarm's condition and reason."""
 
     HELP_TITLE = "Alarms"
+
+    health: SourceHealth | None = None
+    """The alarms source's health, for the body of an empty list."""
 
     BINDINGS = [
         Binding(
@@ -128,12 +133,25 @@ class AlarmsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield AlarmTable(id="alarm-table")
+        yield EmptyNote(id="alarm-note")
         yield Static("", id="alarm-reason")
 
     def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
         table = self.query_one(AlarmTable)
         table.show(alarms, now)
         self._describe(table.cursor_row)
+        self._note(now)
+
+    def set_health(self, health: SourceHealth | None, now: float) -> None:
+        """The alarms source's health: an empty list says why it is empty."""
+        self.health = health
+        self._note(now)
+
+    def _note(self, now: float) -> None:
+        empty = not self.query_one(AlarmTable).alarms
+        note = why_empty(self.health, now, ALARMS_EMPTY) if empty else None
+        self.query_one(EmptyNote).show(note)
+        hug(self.query_one(AlarmTable), empty)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._describe(event.cursor_row)
@@ -142,11 +160,7 @@ class AlarmsPane(Vertical):
         table = self.query_one(AlarmTable)
         reason = self.query_one("#alarm-reason", Static)
         if not table.alarms or row >= len(table.alarms):
-            reason.update(
-                Text("no alarms for this environment", style="dim")
-                if table.alarms == () and table.loaded
-                else ""
-            )
+            reason.update("")  # an empty list says why in its body (EmptyNote)
             return
         alarm = table.alarms[row]
         out = Text()

@@ -28,6 +28,7 @@ from mwaa_tui.core.logview import (
     format_row,
     next_threshold,
 )
+from mwaa_tui.core.pane_note import LOGS_EMPTY, why_empty
 from mwaa_tui.core.snapshots import (
     ROW_COMPONENT,
     ROW_MESSAGE,
@@ -36,9 +37,11 @@ from mwaa_tui.core.snapshots import (
     LogBatch,
     LogConfig,
     LogRow,
+    SourceHealth,
 )
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import WRAP_INDENT, LogView
+from mwaa_tui.ui.widgets.note import EmptyNote
 
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
@@ -63,8 +66,13 @@ class ComponentLog(Vertical):
         self.keep = RowFilter(self.filter)
         """The filter as it goes: which stream last showed which level."""
         self.times = "utc"
+        self.enabled = False
+        """The component logs to CloudWatch (the merged view: always)."""
+        self.health: SourceHealth | None = None
+        self._health_at = 0.0
 
     def compose(self) -> ComposeResult:
+        yield EmptyNote(id=f"log-note-{self.view}")
         log = LogView(
             max_lines=self.capacity, highlighter=LevelHighlighter(), id=f"log-view-{self.view}"
         )
@@ -78,8 +86,20 @@ class ComponentLog(Vertical):
         width = (9 if self.times != "off" else 0) + (7 if self.view == "All" else 0)
         return width or WRAP_INDENT
 
+    def set_health(self, health: SourceHealth | None, now: float) -> None:
+        """This view's source's health: an empty view says why it is empty."""
+        self.health, self._health_at = health, now
+        self._note()
+
+    def _note(self) -> None:
+        empty = self.enabled and not len(self.buffer.kept) and not self.buffer.pending
+        note = why_empty(self.health, self._health_at, LOGS_EMPTY) if empty else None
+        self.query_one(EmptyNote).show(note)
+
     def set_config(self, config: LogConfig | None) -> None:
         state = self.query_one(f"#log-state-{self.view}", Static)
+        self.enabled = config is not None and config.enabled
+        self._note()
         if config is None:
             state.update(Text("waiting for the environment…", style="dim"))
             state.display = True
@@ -113,6 +133,7 @@ class ComponentLog(Vertical):
         lines = self._lines(self.buffer.take())
         if lines:
             self.query_one(LogView).write_in_order(lines)
+        self._note()
 
     def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
         self.filter, self.matcher = flt, matcher
@@ -318,6 +339,11 @@ class LogPanes(Vertical):
         self.configs[config.component] = config
         self.query_one(f"#log-{config.component}", ComponentLog).set_config(config)
         self._title()
+
+    def set_health(self, healths: dict[str, SourceHealth | None], now: float) -> None:
+        """Each view's source's health (the merged view: the worst log's)."""
+        for view in self.views():
+            view.set_health(healths.get(view.view), now)
 
     def add(self, batch: LogBatch) -> None:
         rows = [e.row() for e in batch.events]

@@ -9,12 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Label, Sparkline
 
 from mwaa_tui.core.alarms import breaching
 from mwaa_tui.core.catalogue import format_value
 from mwaa_tui.core.format import relative
-from mwaa_tui.core.snapshots import Alarm, MetricSeries, MetricsSnapshot
+from mwaa_tui.core.pane_note import METRICS_EMPTY, why_empty
+from mwaa_tui.core.snapshots import Alarm, MetricSeries, MetricsSnapshot, SourceHealth
+from mwaa_tui.ui.widgets.note import EmptyNote
 
 
 def _key_id(key: str) -> str:
@@ -166,6 +168,10 @@ class MetricsPanel(VerticalScroll):
         self.range_index = 1
         self._visible: set[str] | None = None
         self._requested: set[str] = set()
+        self.health: SourceHealth | None = None
+        """The metrics source's health, for the body of an empty panel."""
+        self._health_at = 0.0
+        self._shown_series = 0
         """Keys the poller has been asked to fetch since the range was set: an empty
         series of any other key is not fetched yet, rather than without data."""
 
@@ -225,18 +231,22 @@ class MetricsPanel(VerticalScroll):
         self.post_message(self.RangeChanged(seconds, label))
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("loading…", style="dim"), id="metrics-empty")
+        yield EmptyNote(id="metrics-empty")
+
+    def set_health(self, health: SourceHealth | None, now: float) -> None:
+        """The metrics source's health: an empty panel says why it is empty."""
+        self.health, self._health_at = health, now
+        self._note()
+
+    def _note(self) -> None:
+        empty = self._shown_series == 0
+        note = why_empty(self.health, self._health_at, METRICS_EMPTY) if empty else None
+        self.query_one(EmptyNote).show(note)
 
     def show(self, snapshot: MetricsSnapshot, alarms: tuple[Alarm, ...] = ()) -> None:
         """Draw the snapshot; a value that crosses one of `alarms`' thresholds is coloured."""
-        empty = self.query_one("#metrics-empty", Static)
-        empty.display = not snapshot.series
-        if not snapshot.series:
-            empty.update(
-                Text(
-                    "no MWAA metrics found for this environment in the last two weeks", style="dim"
-                )
-            )
+        self._shown_series = len(snapshot.series)
+        self._note()
         if self._visible is None:
             # Nothing reported on screen yet: the poller fetched every panel.
             self._requested |= {s.key for s in snapshot.series}
