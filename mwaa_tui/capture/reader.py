@@ -1,8 +1,9 @@
 """Reading a recording: checked on open, indexed in memory, decoded on demand.
 
 Opening reads every update's header row (a few tens of thousands an hour: log batches,
-not log lines) into an in-memory index ordered by `seq`; log lines, series, alarms and
-CloudTrail events are read by id range when an update is emitted. A file that is not a
+not log lines) into an in-memory index ordered by `seq`; a batch's log lines (one row, or
+a row per line in a schema-1 file), series, alarms and CloudTrail events are read when an
+update is emitted. A file that is not a
 recording, or from a newer version, is refused with one line (`RecordingError`). A file
 cut short is read up to where it is readable, and `damaged` says where that is.
 """
@@ -26,7 +27,10 @@ from mwaa_tui.core.format import stamp
 from mwaa_tui.core.recording import (
     ERROR_LEVELS,
     FORMAT,
+    LEGACY_SCHEMA,
+    LOG_CHUNK_COLUMNS,
     LOG_EVENT_COLUMNS,
+    PACKED_SCHEMA,
     SCHEMA,
     SCHEMA_VERSION,
     AlarmChange,
@@ -39,6 +43,7 @@ from mwaa_tui.core.recording import (
     call_from_row,
     environment_from_row,
     health_from_row,
+    log_batch_from_chunk,
     log_batch_from_rows,
     metrics_from_rows,
     opaque_from_row,
@@ -76,7 +81,8 @@ _CHILDREN = {
     "alarms": ("alarm_states", 2, 3),
     "trail": ("trail_events", 4, 5),
 }
-"""Kind: (child table, column of the first child id, column of the count) in its row."""
+"""Kind: (child table, column of the first child id, column of the count) in its row; for
+log batches, schema 1's (from 2 on, a batch's events are one `log_chunks` row, its seq)."""
 _CHUNK = 2000
 
 
@@ -159,6 +165,8 @@ class Recording:
         self.region = sanitize(meta.get("region", ""))
         self.redacted = meta.get("redacted", "yes") != "no"
         self.started = _float(meta.get("started"), 0.0)
+        self.packed = int(meta.get("schema", "1")) >= PACKED_SCHEMA
+        """Log events a batch to a row (`log_chunks`), not a row per line (schema 1)."""
         self.damaged = ""
         """Where a damaged file stops being readable, in one line ("" when it is whole)."""
         self.salvaged = False
@@ -243,9 +251,9 @@ class Recording:
         self.streams = {int(i): sanitize(n) for i, n in stream_rows}
         whole &= not broken
         entries.sort(key=lambda e: e.seq)
-        for kind, (child, first_col, count_col) in _CHILDREN.items():
+        for kind, (_, _, count_col) in _CHILDREN.items():
             own = [e for e in entries if e.kind == kind and e.row[count_col]]
-            if own and not self._children_readable(child, own[-1], first_col, count_col):
+            if own and not self._children_readable(own[-1]):
                 whole = False
         if self.salvaged:
             complete = [e for e in entries if self._complete(e)]
@@ -281,7 +289,7 @@ class Recording:
 
         rescued = sqlite3.connect("")
         try:
-            for statement in SCHEMA.split(";"):
+            for statement in (SCHEMA + LEGACY_SCHEMA).split(";"):
                 if statement.strip():
                     rescued.execute(statement)
             salvage(self.path, rescued)
@@ -295,16 +303,25 @@ class Recording:
         self.salvaged = True
         self._index()
 
-    def _complete(self, e: Entry) -> bool:
-        """Whether every child row of `e` is there (a rescued file can lack some)."""
+    def _child_rows(self, e: Entry) -> tuple[str, tuple[int, ...], int] | None:
+        """Where the child rows of `e` are (a table and condition, its parameters) and how
+        many there are, or None when it has none."""
         found = _CHILDREN.get(e.kind)
         if found is None or not e.row[found[2]]:
-            return True
+            return None
+        if e.kind == "logs" and self.packed:
+            return "log_chunks WHERE batch = ?", (e.seq,), 1
         child, first_col, count_col = found
         first, count = e.row[first_col], e.row[count_col]
-        (present,) = self.db.execute(
-            f"SELECT count(*) FROM {child} WHERE id BETWEEN ? AND ?", (first, first + count - 1)
-        ).fetchone()
+        return f"{child} WHERE id BETWEEN ? AND ?", (first, first + count - 1), int(count)
+
+    def _complete(self, e: Entry) -> bool:
+        """Whether every child row of `e` is there (a rescued file can lack some)."""
+        found = self._child_rows(e)
+        if found is None:
+            return True
+        where, params, count = found
+        (present,) = self.db.execute(f"SELECT count(*) FROM {where}", params).fetchone()
         return bool(present == count)
 
     def _read_all(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[list[Row], bool]:
@@ -318,15 +335,16 @@ class Recording:
             return rows, True
         return rows, False
 
-    def _children_readable(self, child: str, e: Entry, first_col: int, count_col: int) -> bool:
-        first, count = e.row[first_col], e.row[count_col]
+    def _children_readable(self, e: Entry) -> bool:
+        found = self._child_rows(e)
+        if found is None:
+            return True
+        where, params, count = found
         try:
-            rows = self.db.execute(
-                f"SELECT * FROM {child} WHERE id BETWEEN ? AND ?", (first, first + count - 1)
-            ).fetchall()
+            rows = self.db.execute(f"SELECT * FROM {where}", params).fetchall()
         except sqlite3.DatabaseError:
             return False
-        return len(rows) == int(count)
+        return len(rows) == count
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -416,6 +434,15 @@ class Recording:
 
     def _decode(self, e: Entry, last_events: int | None) -> object | None:
         kind = e.kind
+        if kind == "logs" and self.packed:
+            chunk = (
+                self.db.execute(
+                    f"SELECT {LOG_CHUNK_COLUMNS} FROM log_chunks WHERE batch = ?", (e.seq,)
+                ).fetchone()
+                if e.row[5]
+                else None
+            )
+            return log_batch_from_chunk(e.row, chunk, self.streams, last_events)
         if kind == "logs":
             first, count = e.row[4], e.row[5]
             if last_events is not None and last_events < count:
@@ -577,15 +604,35 @@ class Recording:
         """The line a bookmark marks: its own text, else the log line it names."""
         if b.text or b.kind != "log":
             return b.text
-        _, _, event_id = b.target.partition(":")
+        component, _, event_id = b.target.partition(":")
         if not event_id:
             return ""
+        if self.packed:
+            return self._packed_line(component, event_id, b.at)
         rows, _ = self._read_all(
             "SELECT message FROM log_events WHERE id <= ? AND event_id = ? ORDER BY id DESC "
             "LIMIT 1",
             (self._last_event_id(b.at), event_id),
         )
         return sanitize(rows[0][0], multiline=True) if rows else ""
+
+    def _packed_line(self, component: str, event_id: str, at: float) -> str:
+        """The newest line of `component` with `event_id` received at or before `at`."""
+        key = ("logs", component)
+        batches = self.by_key.get(key, [])
+        for e in reversed(batches[: bisect.bisect_right(self._ats.get(key, []), at)]):
+            if not e.row[5]:
+                continue
+            rows, _ = self._read_all(
+                "SELECT event_ids, messages FROM log_chunks WHERE batch = ?", (e.seq,)
+            )
+            if not rows or not isinstance(rows[0][0], str) or event_id not in rows[0][0]:
+                continue
+            ids, messages = str(rows[0][0]).split("\x00"), str(rows[0][1]).split("\x00")
+            if event_id in ids and len(ids) == len(messages):
+                where = len(ids) - 1 - ids[::-1].index(event_id)
+                return sanitize(messages[where], multiline=True)
+        return ""
 
     def report_input(self, lo: float, hi: float) -> ReportInput:
         """Everything the report needs for the window [`lo`, `hi`]: what the monitor received
@@ -612,9 +659,11 @@ class Recording:
         if with_errors:
             firsts = [int(e.row[4]) for e in with_errors]
             levels = ", ".join(f"'{level}'" for level in ERROR_LEVELS)
+            errors = (
+                "log_errors WHERE" if self.packed else f"log_events WHERE level IN ({levels}) AND"
+            )
             rows, _ = self._read_all(
-                f"SELECT id, timestamp, message FROM log_events WHERE level IN ({levels}) "
-                "AND id BETWEEN ? AND ? ORDER BY id",
+                f"SELECT id, timestamp, message FROM {errors} id BETWEEN ? AND ? ORDER BY id",
                 (firsts[0], with_errors[-1].row[4] + with_errors[-1].row[5] - 1),
             )
             for event_id, timestamp, message in rows:

@@ -2,9 +2,13 @@
 
 `record()` only queues (it runs on the app's emit path); a writer thread scrubs, encodes
 and commits the queue about every second, so a crash or a lost SSH session loses at most
-the last second, and the event loop never waits on the disk. A write that fails (a full
-disk, a file-size limit, a vanished file system) stops the recording with one message,
-handed to `on_stop` once on the caller's next call; monitoring goes on.
+the last second, and the event loop never waits on the disk. The writer shares the app's
+process and its GIL, so what it does per log line is kept to a few C passes: a batch
+that its log poller redacted (`LogBatch.redacted`) is checked, not redacted again, and a
+batch is one row (see `mwaa_tui.core.recording`), not one per line.
+A write that fails (a full disk, a file-size limit, a vanished file system) stops the
+recording with one message, handed to `on_stop` once on the caller's next call;
+monitoring goes on.
 """
 
 from __future__ import annotations
@@ -337,7 +341,8 @@ class Recorder:
                 )
                 continue
             try:
-                found = self._encoder.encode(seq, at, scrub(update, redact_secrets=self.redact))
+                clean = scrub(update, redact_secrets=self.redact)
+                found = self._encoder.encode(seq, at, clean)
             except (TypeError, ValueError, AttributeError, KeyError):
                 found = None  # a kind this version cannot write: skip it, keep the rest
             if found is None:

@@ -23,13 +23,16 @@ from mwaa_tui.core.recording import COLUMNS, insert_statement
 TABLE_LEAF = 0x0D
 _SIZES = (0, 1, 2, 3, 4, 6, 8)
 
-# Per column: n = the rowid (stored as NULL), i = integer, r = number, t = text, and
-# upper case for "or NULL". REAL columns store integral values as integers, so r takes both.
+# Per column: n = the rowid (stored as NULL), i = integer, r = number, t = text, b = blob,
+# and upper case for "or NULL". REAL columns store integral values as integers, so r takes
+# both. `log_events` is schema 1's (a row per log line).
 SHAPES: dict[str, str] = {
     "meta": "tt",
     "environments": "nrttt",
     "streams": "nt",
     "log_batches": "nrtiiiii",
+    "log_chunks": "nbtbtbtb",
+    "log_errors": "niitt",
     "log_events": "niititiTi",
     "metric_snapshots": "nrirrii",
     "metric_series": "nitttttttttt",
@@ -55,6 +58,8 @@ def _fits(code: str, value: Any) -> bool:
         return isinstance(value, int)
     if kind == "r":
         return isinstance(value, int | float)
+    if kind == "b":
+        return isinstance(value, bytes)
     return False
 
 

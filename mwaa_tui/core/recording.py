@@ -3,17 +3,23 @@
 A recording is one SQLite file (written by `mwaa_tui.capture`). Every update the pollers
 emit gets a sequence number (`seq`, the order it was emitted in) and its receive time
 (`at`, epoch seconds, never going backwards within a file), and becomes one row of its
-kind's table; what an update holds many of (log events, series, alarms, CloudTrail
-events) goes to a child table, in consecutive ids named by the parent's `first_*` and
-count columns. Nothing here does I/O: the schema is text, rows are tuples.
+kind's table; what an update holds many of (series, alarms, CloudTrail events) goes to a
+child table, in consecutive ids named by the parent's `first_*` and count columns. A log
+batch's events are numbered the same way but packed into one `log_chunks` row, a column
+each (texts joined by NUL, which no sanitised text holds; numbers as little-endian int64),
+since a row per line cost more to write and to read than anything else in a recording;
+its ERROR and CRITICAL lines are copied to `log_errors` for the report. Nothing here does
+I/O: the schema is text, rows are tuples.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import types
 import typing
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -46,8 +52,12 @@ from mwaa_tui.core.snapshots import ReplayReset as ReplayReset
 
 FORMAT = "mwaa-tui recording"
 """`meta.format`: what tells a recording from any other SQLite file."""
-SCHEMA_VERSION = 1
-"""`meta.schema`: raised when a table or column changes meaning; a reader refuses newer."""
+SCHEMA_VERSION = 2
+"""`meta.schema`: raised when a table or column changes meaning; a reader refuses newer.
+2: log events packed a batch to a row in `log_chunks` (1: a `log_events` row per line,
+still read)."""
+PACKED_SCHEMA = 2
+"""The first schema with `log_chunks`."""
 
 ERROR_LEVELS = ("ERROR", "CRITICAL")
 
@@ -65,11 +75,13 @@ CREATE TABLE log_batches (
     polled_to INTEGER NOT NULL, first_event INTEGER NOT NULL, events INTEGER NOT NULL,
     errors INTEGER NOT NULL, warnings INTEGER NOT NULL);
 CREATE INDEX log_batches_at ON log_batches (at);
-CREATE TABLE log_events (
+CREATE TABLE log_chunks (
+    batch INTEGER PRIMARY KEY, timestamps BLOB NOT NULL, messages TEXT NOT NULL,
+    streams BLOB NOT NULL, event_ids TEXT NOT NULL, ingestion_times BLOB NOT NULL,
+    levels TEXT NOT NULL, late BLOB NOT NULL);
+CREATE TABLE log_errors (
     id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, timestamp INTEGER NOT NULL,
-    message TEXT NOT NULL, stream INTEGER NOT NULL, event_id TEXT NOT NULL,
-    ingestion_time INTEGER NOT NULL, level TEXT, late INTEGER NOT NULL);
-CREATE INDEX log_events_errors ON log_events (id) WHERE level IN ('ERROR', 'CRITICAL');
+    message TEXT NOT NULL, level TEXT NOT NULL);
 CREATE TABLE metric_snapshots (
     seq INTEGER PRIMARY KEY, at REAL NOT NULL, period INTEGER NOT NULL, start REAL NOT NULL,
     "end" REAL NOT NULL, first_series INTEGER NOT NULL, series INTEGER NOT NULL);
@@ -120,10 +132,21 @@ CREATE TABLE bookmarks (
 CREATE INDEX bookmarks_at ON bookmarks (at);
 """
 
+LEGACY_SCHEMA = """
+CREATE TABLE log_events (
+    id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, timestamp INTEGER NOT NULL,
+    message TEXT NOT NULL, stream INTEGER NOT NULL, event_id TEXT NOT NULL,
+    ingestion_time INTEGER NOT NULL, level TEXT, late INTEGER NOT NULL);
+CREATE INDEX log_events_errors ON log_events (id) WHERE level IN ('ERROR', 'CRITICAL');
+"""
+"""Schema 1's table of log lines, a row each: what a rescued schema-1 file is read into."""
+
 COLUMNS: dict[str, int] = {
     "environments": 5,
     "streams": 2,
     "log_batches": 8,
+    "log_chunks": 8,
+    "log_errors": 5,
     "log_events": 9,
     "metric_snapshots": 7,
     "metric_series": 12,
@@ -331,8 +354,14 @@ def scrub(update: Any, *, redact_secrets: bool) -> Any:
     or comes out of one, without it."""
     if isinstance(update, LogBatch):
         events = update.events
-        if not redact_secrets and _all_safe(events) and update.component.isprintable():
-            return update  # the common case when reading: one pass in C over the batch
+        # The common case, one pass in C over the batch: nothing to sanitise, and nothing
+        # to redact or its poller redacted it already (after sanitising, as this would).
+        if (
+            (update.redacted or not redact_secrets)
+            and _all_safe(events)
+            and update.component.isprintable()
+        ):
+            return update
         cleaned: list[LogEvent] | None = None
         for i, e in enumerate(events):
             message = _clean(e.message, redact_secrets)
@@ -349,7 +378,12 @@ def scrub(update: Any, *, redact_secrets: bool) -> Any:
         component = sanitize(update.component)
         if cleaned is None and component == update.component:
             return update
-        return LogBatch(component, tuple(events if cleaned is None else cleaned), update.polled_to)
+        return LogBatch(
+            component,
+            tuple(events if cleaned is None else cleaned),
+            update.polled_to,
+            update.redacted,
+        )
     return _scrub_value(update, redact_secrets, 0)
 
 
@@ -440,24 +474,34 @@ class Encoder:
         if isinstance(update, LogBatch):
             events = update.events
             first = self._ids("log_events", len(events))
-            rows = []
-            errors = warnings = 0
-            stream = self._stream
-            for n, e in enumerate(events, first):
-                level = e.level
-                if level in ERROR_LEVELS:
-                    errors += 1
-                elif level == "WARNING":
-                    warnings += 1
-                sid = self.streams.get(e.stream) or stream(e.stream, out)
-                rows.append(
-                    (n, seq, e.timestamp, e.message, sid, e.event_id, e.ingestion_time, level,
-                     int(e.late))
-                )  # fmt: skip
+            levels = [e.level for e in events]
+            errors = sum(levels.count(level) for level in ERROR_LEVELS)
             out["log_batches"] = [
-                (seq, at, update.component, update.polled_to, first, len(events), errors, warnings)
+                (seq, at, update.component, update.polled_to, first, len(events), errors,
+                 levels.count("WARNING"))
+            ]  # fmt: skip
+            if not events:
+                return out
+            known, stream = self.streams, self._stream
+            sids = [known.get(e.stream) or stream(e.stream, out) for e in events]
+            out["log_chunks"] = [
+                (
+                    seq,
+                    _int_blob([e.timestamp for e in events]),
+                    _joined([e.message for e in events]),
+                    _int_blob(sids),
+                    _joined([e.event_id for e in events]),
+                    _int_blob([e.ingestion_time for e in events]),
+                    _joined([level or "" for level in levels]),
+                    bytes([e.late for e in events]),
+                )
             ]
-            out["log_events"] = rows
+            if errors:
+                out["log_errors"] = [
+                    (n, seq, e.timestamp, e.message, e.level)
+                    for n, e in enumerate(events, first)
+                    if e.level in ERROR_LEVELS
+                ]
         elif isinstance(update, HealthUpdate):
             out["health"] = [health_row(seq, at, update)]
         elif isinstance(update, EnvironmentSnapshot):
@@ -519,7 +563,73 @@ def environment_from_row(row: Row) -> EnvironmentSnapshot:
 
 
 LOG_EVENT_COLUMNS = "timestamp, message, stream, event_id, ingestion_time, level, late"
-"""The columns of `log_events` that `log_batch_from_rows` reads, in `LogEvent`'s order."""
+"""The columns of schema 1's `log_events` that `log_batch_from_rows` reads, in
+`LogEvent`'s order."""
+LOG_CHUNK_COLUMNS = "timestamps, messages, streams, event_ids, ingestion_times, levels, late"
+"""The columns of `log_chunks` that `log_batch_from_chunk` reads."""
+_SEP = "\x00"
+_SWAP = sys.byteorder != "little"
+
+
+def _joined(texts: list[str]) -> str:
+    """`texts` joined by NUL; a NUL inside one (only a hand-made update can hold it: the
+    sanitiser removes them) is dropped so that the pieces come back as they went."""
+    text = _SEP.join(texts)
+    if text.count(_SEP) != len(texts) - 1:
+        text = _SEP.join([t.replace(_SEP, "") for t in texts])
+    return text
+
+
+def _int_blob(values: list[int]) -> bytes:
+    packed = array("q", values)
+    if _SWAP:
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _ints(blob: bytes) -> list[int]:
+    packed = array("q")
+    packed.frombytes(blob)
+    if _SWAP:
+        packed.byteswap()
+    return packed.tolist()
+
+
+def log_batch_from_chunk(
+    batch_row: Row, chunk: Row | None, streams: Mapping[int, str], last: int | None = None
+) -> LogBatch:
+    """A log batch from its `log_batches` row and its `log_chunks` row's
+    `LOG_CHUNK_COLUMNS` (None when it has no events); `last` keeps only the newest events.
+    A chunk whose columns do not hold the batch's count of events raises ValueError."""
+    component, polled_to, count = batch_row[2], batch_row[3], batch_row[5]
+    if not count:
+        return LogBatch(component, (), polled_to)
+    if chunk is None:
+        raise ValueError("a log batch without its events")
+    stamps, messages, sids, event_ids, ingested, levels, late = chunk
+    columns = (
+        _ints(stamps),
+        messages.split(_SEP),
+        _ints(sids),
+        event_ids.split(_SEP),
+        _ints(ingested),
+        levels.split(_SEP),
+        bytes(late),
+    )
+    if any(len(column) != count for column in columns):
+        raise ValueError("a log chunk does not hold its batch's events")
+    if last is not None and last < count:
+        columns = tuple(column[-last:] for column in columns)  # type: ignore[assignment]
+    stream = streams.get
+    # One comprehension, no call per event: a seek decodes tens of thousands of them.
+    events = tuple(
+        [
+            LogEvent(component, ts, message, stream(sid, ""), event_id, ingest, level or None,
+                     flag == 1)
+            for ts, message, sid, event_id, ingest, level, flag in zip(*columns, strict=True)
+        ]
+    )  # fmt: skip
+    return LogBatch(component, events, polled_to)
 
 
 def log_batch_from_rows(

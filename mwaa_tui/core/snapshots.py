@@ -215,6 +215,9 @@ class LogBatch:
     events: tuple[LogEvent, ...]
     polled_to: int = 0
     """Epoch ms up to which the group has been read (the poll's start time)."""
+    redacted: bool = field(default=False, compare=False)
+    """Its messages went through `redact` where they were made (a `LogPoller` of a session
+    that masks secrets): a recording checks them but need not redact them again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,8 @@ class LogPoller(Poller):
         return [self._batch(got, polled_to)]
 
     def _batch(self, events: list[LogEvent], polled_to: int) -> LogBatch:
-        return LogBatch(self.config.component, tuple(self.follower.accept(events)), polled_to)
+        events = self.follower.accept(events)
+        return LogBatch(self.config.component, tuple(events), polled_to, redacted=self.redact)
 
 
 async def filter_pages(

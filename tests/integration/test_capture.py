@@ -30,7 +30,7 @@ from mwaa_tui.capture import (
     default_recording_path,
 )
 from mwaa_tui.cli import CliError, main, record_option
-from mwaa_tui.core.recording import CallBatch, ReplayReset, log_target
+from mwaa_tui.core.recording import SCHEMA_VERSION, CallBatch, ReplayReset, log_target
 from mwaa_tui.core.snapshots import (
     Alarm,
     AlarmsSnapshot,
@@ -697,7 +697,7 @@ EXPECTED = {
     "garbage with a header": "is not an mwaa-tui recording, or is damaged",
     "another database": "is not an mwaa-tui recording",
     "newer schema": "was written by a newer mwaa-tui (recording schema 99; this version reads up "
-    "to 1): upgrade mwaa-tui to open it",
+    f"to {SCHEMA_VERSION}): upgrade mwaa-tui to open it",
 }
 
 
@@ -848,9 +848,9 @@ def test_a_doctored_recording_is_sanitised_on_the_way_out(
     recorder.record(AlarmsSnapshot((Alarm("a", "ALARM", "fine", None),)), START + 1)
     recorder.close()
     with sqlite3.connect(path) as db:
-        db.execute(
-            "UPDATE log_events SET message = ?", ("ERROR - \x1b]52;c;ZXZpbA==\x07copied\x1b[2J",)
-        )
+        hostile = "ERROR - \x1b]52;c;ZXZpbA==\x07copied\x1b[2J"
+        db.execute("UPDATE log_chunks SET messages = ?", (hostile,))
+        db.execute("UPDATE log_errors SET message = ?", (hostile,))
         db.execute("UPDATE alarm_changes SET reason = ?", ("\x9b6nasked",))
         db.execute("UPDATE meta SET value = ? WHERE key = 'environment'", ("de\x1b[31mmo",))
     db.close()

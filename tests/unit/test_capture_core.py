@@ -138,13 +138,13 @@ CALL = CallRecord("cloudwatch", "GetMetricData", "ok", 0.123, T0 + 0.5, 20)
 
 
 def decode(rows: Rows, streams: dict[int, str]) -> object:
-    """What the reader does with one update's rows (its SELECT of `LOG_EVENT_COLUMNS` is the
-    event rows from the third column on)."""
+    """What the reader does with one update's rows (its SELECT of `LOG_CHUNK_COLUMNS` is the
+    chunk row from the second column on)."""
     for sid, name in rows.get("streams", []):
         streams[sid] = name
     if "log_batches" in rows:
-        events = [r[2:] for r in rows["log_events"]]
-        return rec.log_batch_from_rows(rows["log_batches"][0], events, streams)
+        chunk = rows["log_chunks"][0][1:] if "log_chunks" in rows else None
+        return rec.log_batch_from_chunk(rows["log_batches"][0], chunk, streams)
     if "health" in rows:
         return rec.health_from_row(rows["health"][0])
     if "environments" in rows:
