@@ -112,3 +112,16 @@ def draw(values: Sequence[float | None]) -> str | None:
     if all(b is None for b in bars):
         return None
     return "".join(GAP if b is None else BARS[b] for b in bars)
+
+
+def complete(
+    timestamps: Sequence[float], values: Sequence[float], *, end: float, period: float
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The points of the periods that ended by `end`: the period in progress (partial, it
+    reads as a drop) and anything later is left out, as `cells` leaves it out of the row,
+    so a panel's latest value and range agree with what it draws."""
+    if period <= 0:
+        raise ValueError("period must be positive")
+    last = math.floor(end / period) * period
+    kept = [(t, v) for t, v in zip(timestamps, values, strict=False) if t < last]
+    return tuple(t for t, _ in kept), tuple(v for _, v in kept)

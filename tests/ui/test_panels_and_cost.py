@@ -108,7 +108,7 @@ async def test_panels_say_no_data_or_how_old_their_value_is(
 
         assert rows["Heartbeat"].has_class("-nodata")
         assert row_text("Heartbeat") == "Heartbeat no data"
-        assert not rows["Heartbeat"].query_one("Sparkline").display
+        assert not rows["Heartbeat"].query_one(".metric-spark").display
         # The snapshot ends at the last whole minute: the value is 29 or 30 minutes old.
         assert re.fullmatch(r"Parse time 3s–3s 3s · (29|30)m ago", row_text("Parse time"))
         assert re.fullmatch(r"DagBag 4–4 4", row_text("DagBag"))

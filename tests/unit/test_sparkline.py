@@ -124,3 +124,15 @@ def test_levels_scale_from_the_minimum_and_bad_input_is_refused() -> None:
     assert cells([1.0], [1.0], start=60, end=60, period=60, width=3) == (None,) * 3
     with pytest.raises(ValueError):
         sparkline.cells([], [], start=0, end=60, period=0, width=3)
+
+
+def test_complete_keeps_only_the_periods_that_ended() -> None:
+    minute = NOW // 60 * 60
+    times, values = [minute - 120, minute - 60, minute, minute + 60], [1.0, 2.0, 0.5, 0.1]
+    assert sparkline.complete(times, values, end=NOW, period=60) == (
+        (minute - 120, minute - 60),
+        (1.0, 2.0),
+    )
+    assert sparkline.complete(times, values, end=minute, period=60)[1] == (1.0, 2.0)
+    with pytest.raises(ValueError):
+        sparkline.complete(times, values, end=NOW, period=0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from itertools import pairwise
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -43,22 +45,68 @@ def time_labels(timestamps: list[float]) -> tuple[str, str]:
     return ("%H:%M", "H:M") if len(days) <= 1 else ("%m-%d %H:%M", "m-d H:M")
 
 
-def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, height: int) -> Text:
-    """Draw with plotext into ANSI text; the labels were sanitised upstream."""
+COLOURS = ("blue+", "green+", "cyan+", "magenta+", "yellow")
+"""One colour per series, however many runs its gaps cut it into (plotext would give each
+run the next colour)."""
+TICKS = 5
+
+
+def runs(
+    timestamps: tuple[float, ...], values: tuple[float, ...], period: float
+) -> list[tuple[list[float], list[float]]]:
+    """The series cut where a period or more has no datapoint: a line is drawn only
+    between neighbouring periods, never across missing data."""
+    out: list[tuple[list[float], list[float]]] = []
+    previous: float | None = None
+    for t, v in zip(timestamps, values, strict=False):
+        if previous is None or t - previous > period * 1.5:
+            out.append(([], []))
+        out[-1][0].append(t)
+        out[-1][1].append(v)
+        previous = t
+    return out
+
+
+def render_chart(
+    series: list[MetricSeries],
+    limits: list[Alarm],
+    width: int,
+    height: int,
+    *,
+    span: tuple[float, float, int] | None = None,
+) -> Text:
+    """Draw with plotext into ANSI text; the labels were sanitised upstream. `span` is the
+    range asked for (start, end, period): the x axis covers all of it, however little of
+    it has data, and the period in progress at its end is left out like the panel leaves
+    it out. Without one, the axis covers the points."""
     import plotext as plt
 
     plt.clf()
     plt.plotsize(max(20, width), max(8, height))
     plt.theme("dark")
-    labels, form = time_labels([t for s in series for t in s.timestamps])
-    plt.date_form(form)
-    for s in series:
-        if not s.values:
-            continue
-        stamps = [datetime.fromtimestamp(t).strftime(labels) for t in s.timestamps]
-        plt.plot(stamps, list(s.values), label=s.label[:30], marker="braille")
+    stamps = [t for s in series for t in s.timestamps]
+    period: float
+    if span is not None:
+        start, end, period = span
+        last = end // period * period
+        series = [_within(s, start // period * period, last) for s in series]
+        left, right = float(start), float(end)
+    else:
+        period = _period(stamps)
+        left, right = (min(stamps), max(stamps)) if stamps else (0.0, 1.0)
+    if right <= left:
+        right = left + 60.0
+    labels, _ = time_labels([left, right])
+    for index, s in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        for i, (xs, ys) in enumerate(runs(s.timestamps, s.values, period)):
+            label = s.label[:30] if i == 0 else None
+            plt.plot(xs, ys, label=label, marker="braille", color=colour)
     for alarm in limits:
         plt.hline(float(alarm.threshold or 0.0), "red")
+    plt.xlim(left, right)
+    ticks = [left + (right - left) * i / (TICKS - 1) for i in range(TICKS)]
+    plt.xticks(ticks, [datetime.fromtimestamp(t).strftime(labels) for t in ticks])
     unit = series[0].unit if series else ""
     plt.title(f"{series[0].namespace} {series[0].metric} ({series[0].stat})" if series else "")
     plt.xlabel("local time")
@@ -69,14 +117,38 @@ def render_chart(series: list[MetricSeries], limits: list[Alarm], width: int, he
     return text
 
 
+def _within(series: MetricSeries, first: float, last: float) -> MetricSeries:
+    keep = [i for i, t in enumerate(series.timestamps) if first <= t < last]
+    return replace(
+        series,
+        timestamps=tuple(series.timestamps[i] for i in keep),
+        values=tuple(series.values[i] for i in keep),
+    )
+
+
+def _period(stamps: list[float]) -> float:
+    """The smallest step between points, for a chart given no range (60 s without two)."""
+    ordered = sorted(set(stamps))
+    return min((b - a for a, b in pairwise(ordered)), default=60.0)
+
+
 class MetricChart(ModalScreen[None]):
     HELP_TITLE = "Chart"
     BINDINGS = [Binding("escape,q,enter", "dismiss", "Close", id="chart.close"), HELP]
 
-    def __init__(self, series: list[MetricSeries], limits: list[Alarm]) -> None:
+    def __init__(
+        self,
+        series: list[MetricSeries],
+        limits: list[Alarm],
+        *,
+        span: tuple[float, float, int] | None = None,
+    ) -> None:
+        """`span`: the range the metrics pane shows (start, end, period), which the x
+        axis covers."""
         super().__init__()
         self.series = series
         self.limits = limits
+        self.span = span
         self.failed = False
 
     def compose(self) -> ComposeResult:
@@ -107,7 +179,8 @@ class MetricChart(ModalScreen[None]):
     async def _draw(self) -> None:
         box = self.query_one("#chart-plot", Static)
         width, height = box.content_size
-        box.update(render_chart(self.series, self.limits, max(20, width - 1), max(8, height)))
+        size = max(20, width - 1), max(8, height)
+        box.update(render_chart(self.series, self.limits, *size, span=self.span))
 
     def _broken(self, _: BaseException) -> None:
         self.failed = True

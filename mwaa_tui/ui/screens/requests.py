@@ -79,7 +79,12 @@ class PaneRequests:
         # The newest points for the series if the pane still has it, else what was asked.
         series = next((s for s in everything if s.key == series.key), series)
         limits = thresholds(series, self.state.alarm_list)
-        make = partial(MetricChart, chart_series(series, everything or (series,)), limits)
+        shown = self.state.metrics
+        # The x axis covers the range the pane shows, not only the points it has.
+        span = (shown.start, shown.end, shown.period) if shown else None
+        make = partial(
+            MetricChart, chart_series(series, everything or (series,)), limits, span=span
+        )
         open_screen(self.screen, make, "chart", group="chart")
 
     def chart_of(self, alarm: Alarm) -> None:

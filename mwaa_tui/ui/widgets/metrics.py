@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Label, Sparkline
+from textual.widget import Widget
+from textual.widgets import Label
 
+from mwaa_tui.core import sparkline
 from mwaa_tui.core.alarms import breaching
 from mwaa_tui.core.catalogue import format_value
 from mwaa_tui.core.format import relative
@@ -27,9 +32,73 @@ STALE_AFTER_PERIODS = 2
 """A latest value older than this many periods is shown with its age."""
 
 
-def sparkline_data(values: tuple[float, ...]) -> list[float]:
-    """Textual draws a single value as a full bar: two equal values draw it flat."""
-    return [values[0], values[0]] if len(values) == 1 else list(values)
+def complete_series(series: MetricSeries, start: float, end: float, period: int) -> MetricSeries:
+    """The series' points inside the range, without the period in progress at `end`: what
+    the panel draws, and so what its latest value, range and threshold colour come from."""
+    first = start // period * period
+    stamps, values = sparkline.complete(series.timestamps, series.values, end=end, period=period)
+    keep = [i for i, t in enumerate(stamps) if t >= first]
+    if len(keep) == len(series.timestamps):
+        return series
+    return replace(
+        series,
+        timestamps=tuple(stamps[i] for i in keep),
+        values=tuple(values[i] for i in keep),
+    )
+
+
+class SparkCells(Widget):
+    """One series laid over the whole time range, a cell per slice of it
+    (`core.sparkline`): a datapoint is drawn where it happened, a gap in the data is a gap
+    on screen, and a flat series is the lowest bar at every range."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"spark--min", "spark--max"}
+    DEFAULT_CSS = """
+    SparkCells { height: 1; }
+    SparkCells > .spark--max { color: $primary; }
+    SparkCells > .spark--min { color: $primary 30%; }
+    """
+
+    def __init__(self, **kwargs: str | None) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._series: MetricSeries | None = None
+        self._range = (0.0, 0.0, 60)
+
+    def show(self, series: MetricSeries, start: float, end: float, period: int) -> None:
+        self._series, self._range = series, (start, end, period)
+        self.refresh()
+
+    def line(self, width: int) -> str | None:
+        """The row's bars `width` cells wide; None when no cell has data."""
+        if self._series is None or width <= 0:
+            return None
+        start, end, period = self._range
+        series = self._series
+        cells = sparkline.cells(
+            series.timestamps,
+            series.values,
+            start=start,
+            end=end,
+            period=period,
+            width=width,
+            combine=sparkline.combine_for(series.stat),
+        )
+        return sparkline.draw(cells)
+
+    def render(self) -> Text:
+        line = self.line(self.content_size.width)
+        if line is None:
+            return Text("no data in this range", style="dim", no_wrap=True)
+        _, base = self.background_colors
+        low = base + self.get_component_styles("spark--min").color
+        high = base + self.get_component_styles("spark--max").color
+        top = len(sparkline.BARS) - 1
+        text = Text(no_wrap=True, end="")
+        styles = [Style(color=low.blend(high, level / top).rich_color) for level in range(top + 1)]
+        for char in line:
+            level = sparkline.BARS.find(char)
+            text.append(char, styles[level] if level >= 0 else None)
+        return text
 
 
 def value_age(series: MetricSeries, period: int, now: float) -> float | None:
@@ -50,6 +119,7 @@ class MetricRow(Horizontal):
         breaching: bool = False,
         *,
         period: int = 60,
+        start: float | None = None,
         now: float | None = None,
         fetched: bool = True,
     ) -> None:
@@ -57,6 +127,7 @@ class MetricRow(Horizontal):
         self.series = series
         self._breaching = breaching
         self._period = period
+        self._start = start
         self._now = now
         self._fetched = fetched
         self._ready = False
@@ -64,14 +135,19 @@ class MetricRow(Horizontal):
     def on_mount(self) -> None:
         self._ready = True
         self.show(
-            self.series, self._breaching, period=self._period, now=self._now, fetched=self._fetched
+            self.series,
+            self._breaching,
+            period=self._period,
+            start=self._start,
+            now=self._now,
+            fetched=self._fetched,
         )
 
     def compose(self) -> ComposeResult:
         yield Label(
             Text(self.series.label, no_wrap=True, overflow="ellipsis"), classes="metric-label"
         )
-        yield Sparkline(sparkline_data(self.series.values), classes="metric-spark")
+        yield SparkCells(classes="metric-spark")
         yield Label("", classes="metric-range")
         yield Label("", classes="metric-value")
         yield Label("", classes="metric-nodata")
@@ -82,14 +158,16 @@ class MetricRow(Horizontal):
         breaching: bool,
         *,
         period: int = 60,
+        start: float | None = None,
         now: float | None = None,
         fetched: bool = True,
     ) -> None:
-        """`now` is the end of the snapshot's range; `fetched` is False for a panel not
-        requested yet (scrolled into view since the last fetch)."""
+        """`start` and `now` are the snapshot's range, which the sparkline spans whatever
+        the data covers; `fetched` is False for a panel not requested yet (scrolled into
+        view since the last fetch)."""
         self.series = series
         self._breaching = breaching
-        self._period, self._now, self._fetched = period, now, fetched
+        self._period, self._start, self._now, self._fetched = period, start, now, fetched
         if not self._ready:
             return  # still mounting: on_mount draws the newest data
         empty = not series.values
@@ -104,7 +182,9 @@ class MetricRow(Horizontal):
                 Text("no data" if fetched else "loading…", style="dim")
             )
             return
-        self.query_one(Sparkline).data = sparkline_data(series.values)
+        end = series.timestamps[-1] + period if now is None else now
+        begin = series.timestamps[0] if start is None else start
+        self.query_one(SparkCells).show(series, begin, end, period)
         value = format_value(series.latest, series.unit)
         age = value_age(series, period, now) if now is not None else None
         self.set_class(age is not None, "-old")
@@ -254,14 +334,15 @@ class MetricsPanel(VerticalScroll):
         rows: list[MetricRow] = []
         for series in snapshot.series:
             row = existing.pop(_key_id(series.key), None)
-            period, now, fetched = snapshot.period, snapshot.end, series.key in self._requested
+            period, start, now = snapshot.period, snapshot.start, snapshot.end
+            fetched = series.key in self._requested
+            series = complete_series(series, start, now, period)
+            alarm = breaching(series, alarms)
             if row is None:
-                row = MetricRow(
-                    series, breaching(series, alarms), period=period, now=now, fetched=fetched
-                )
+                row = MetricRow(series, alarm, period=period, start=start, now=now, fetched=fetched)
                 self.mount(row)
             else:
-                row.show(series, breaching(series, alarms), period=period, now=now, fetched=fetched)
+                row.show(series, alarm, period=period, start=start, now=now, fetched=fetched)
             rows.append(row)
         # The snapshot's order, whatever order discovery found the panels in.
         shown = [child for child in self.children if isinstance(child, MetricRow)]
