@@ -42,9 +42,11 @@ class EmptyNote(Static):
 
 
 def hug(table: Widget, empty: bool) -> None:
-    """An empty table shrinks to its header, so the note under it sits right below the
-    column names; with rows, it takes the height the stylesheet gives it again."""
+    """An empty table shrinks to its header (no scrollbar under it), so the note under
+    it sits right below the column names; with rows, the stylesheet's rules again."""
     if empty:
         table.styles.height = "auto"
+        table.styles.overflow_x = "hidden"
     else:
         table.styles.clear_rule("height")
+        table.styles.clear_rule("overflow_x")
