@@ -143,12 +143,21 @@ def line() -> LineDetail:
 
 
 def window() -> LogWindow:
+    """Lines on both sides of the moment: it opens there, the cursor on the first line at
+    it (an ERROR too long for one row, wrapped and indented under its message)."""
     events = [
-        LogEvent("Scheduler", int((FIXED_NOW - 60 + i) * 1000), f"scheduler line {i}", "s", f"s{i}")
-        for i in range(0, 60, 7)
+        LogEvent("Scheduler", int((FIXED_NOW + i) * 1000), f"scheduler line {i:+d}", "s", f"s{i}")
+        for i in range(-63, 60, 7)
     ] + [
         LogEvent(
-            "Task", int((FIXED_NOW - 30) * 1000), "ERROR - Task failed", "t", "t1", level="ERROR"
+            "Task",
+            int(FIXED_NOW * 1000),
+            "ERROR - Task failed with exception: botocore.exceptions.ClientError: An error "
+            "occurred (403) when calling the HeadObject operation: Forbidden (s3://acme-landing"
+            "-prod/orders/2026/incoming.csv)",
+            "t",
+            "t1",
+            level="ERROR",
         )
     ]
     events.sort(key=lambda e: e.timestamp)

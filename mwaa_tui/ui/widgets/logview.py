@@ -580,7 +580,12 @@ class LogView(ScrollView, can_focus=True):
         """Put the cursor on the first line at or after `ms` (else the last), mid-screen."""
         if self._texts:
             i = bisect_left(self._events, ms, key=_when)
-            self._move_cursor(self._base + min(i, len(self._texts) - 1), center=True)
+            self.cursor = self._base + min(i, len(self._texts) - 1)
+            self._cache.clear()
+            half = self.scrollable_content_region.height // 2
+            y = max(0, self._display_y(self.cursor) - half)
+            self.scroll_to(y=y, animate=False, immediate=True)
+            self.refresh()
 
     def action_cursor(self, delta: int) -> None:
         if not self._texts:
