@@ -12,7 +12,9 @@ signal handlers that run on the loop never run either. Here:
   thread is stuck; a SIGHUP while the terminal is still there exits normally, restoring it;
 - `ExitWatchdog` ends the process with `os._exit` if an exit that was asked for has not
   finished within `EXIT_GRACE_SECONDS` (which also frees the --demo sandbox's port). It only
-  starts once an exit is under way, so it never cuts a running session short.
+  starts once an exit is under way, so it never cuts a running session short, and it puts a
+  terminal that is still there back as it was first (a slow shutdown on a loaded machine
+  must not leave the shell in the alternate screen with the mouse captured).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import os
 import select
 import signal
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +36,23 @@ EXIT_GRACE_SECONDS = 2.0
 HANGUP_CODE = 128 + signal.SIGHUP
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 _GONE_EVENTS = select.POLLHUP | select.POLLERR | select.POLLNVAL
+RESTORE_SEQUENCE = (
+    b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"  # mouse reporting off
+    b"\x1b[?2004l\x1b[?7h\x1b[<u"  # bracketed paste off, line wrap on, kitty keys off
+    b"\x1b[?1049l\x1b[?25h\x1b[?1004l"  # main screen, cursor shown, focus events off
+)
+"""What Textual's driver writes when it stops, sent at once by the watchdog."""
+
+
+def restore_terminal(fd: int, attrs: list[Any] | None) -> None:
+    """Put the terminal on `fd` back: its modes from `attrs` (as read before the app started)
+    and the screen. Never blocks: a terminal that nobody reads gets what fits."""
+    if attrs is not None:
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    with contextlib.suppress(OSError):
+        os.set_blocking(fd, False)
+        os.write(fd, RESTORE_SEQUENCE)
 
 
 def terminal_gone(fd: int) -> bool:
@@ -63,6 +83,8 @@ class ExitWatchdog:
         self._deadline: float | None = None
         self._code = 0
         self._thread: threading.Thread | None = None
+        self.before_exit: Callable[[], None] | None = None
+        """Run (its failures ignored) just before the process is ended."""
 
     @property
     def armed(self) -> bool:
@@ -96,6 +118,9 @@ class ExitWatchdog:
                 left = self._deadline - self._clock()
                 code = self._code
             if left <= 0:
+                if self.before_exit is not None:
+                    with contextlib.suppress(Exception):
+                        self.before_exit()
                 self._exit(code)
                 return
             time.sleep(left)
@@ -212,6 +237,12 @@ class TerminalDriver(LinuxDriver):
             self._watch.install()
             self._watch.start()
         super().start_application_mode()  # type: ignore[no-untyped-call]
+        watchdog.before_exit = self._restore_now
+
+    def _restore_now(self) -> None:
+        """The watchdog's last act: a terminal that is still there is put back."""
+        if not self._output.gone:
+            restore_terminal(self._output.fileno(), self.attrs_before)
 
     def suspend_application_mode(self) -> None:
         self._suspending = True
@@ -229,6 +260,8 @@ class TerminalDriver(LinuxDriver):
             self.disable_input()
             return
         super().stop_application_mode()
+        if not self._suspending:
+            watchdog.before_exit = None  # restored: nothing left for the watchdog to undo
 
     def lost(self) -> None:
         """The terminal has gone (a failed write, a hang-up, or SIGHUP with it gone)."""

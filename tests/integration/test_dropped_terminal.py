@@ -17,6 +17,7 @@ import sys
 import termios
 import threading
 import time
+import tty
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,11 +26,19 @@ import pytest
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.settings import AppConfig
-from mwaa_tui.ui.terminal import ExitWatchdog, GuardedOutput, terminal_gone, watchdog
+from mwaa_tui.ui.terminal import (
+    ExitWatchdog,
+    GuardedOutput,
+    restore_terminal,
+    terminal_gone,
+    watchdog,
+)
 
 PAINTED = b"CloudTrail"
 LEAVE_ALT_SCREEN = b"\x1b[?1049l"
-GONE_WITHIN = 5.0
+GONE_WITHIN = 15.0
+"""Long enough for a start-up slowed by a loaded machine (the process may still be importing
+when its terminal drops); a process that hangs never ends at all."""
 HANGUP_CODE = 128 + signal.SIGHUP
 # As sshd does: the pty becomes the session's controlling terminal, so closing it sends SIGHUP.
 WITH_CONTROLLING_TERMINAL = (
@@ -321,6 +330,42 @@ def test_watchdog_restart_gives_a_fresh_grace_period() -> None:
     [(code, at)] = exited
     assert code == 129
     assert at - restarted_at >= 0.3
+
+
+def test_the_watchdog_restores_the_terminal_before_it_ends_the_process() -> None:
+    order: list[str] = []
+    done = threading.Event()
+
+    def fake_exit(code: int) -> None:
+        order.append(f"exit {code}")
+        done.set()
+
+    dog = ExitWatchdog(grace=0.1, exit=fake_exit)
+    dog.before_exit = lambda: order.append("restore")
+    dog.arm(0)
+    assert done.wait(5)
+    assert order == ["restore", "exit 0"]
+
+
+def test_restore_terminal_puts_back_the_modes_and_the_screen_without_blocking() -> None:
+    """On a pty left raw and in the alternate screen: the modes read before are back and the
+    screen sequence is written; a full pty (nobody reading) does not block it."""
+    master, slave = pty.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        tty.setraw(slave)
+        assert termios.tcgetattr(slave) != before
+        restore_terminal(slave, before)
+        assert termios.tcgetattr(slave) == before
+        assert b"\x1b[?1049l" in os.read(master, 4096)
+        os.set_blocking(slave, False)
+        with contextlib.suppress(BlockingIOError):
+            while True:  # fill the pty: nobody reads the other side
+                os.write(slave, b"x" * 4096)
+        restore_terminal(slave, before)  # returns (what does not fit is dropped)
+    finally:
+        os.close(master)
+        os.close(slave)
 
 
 async def test_an_app_without_a_terminal_never_arms_the_watchdog(aws_settings: Any) -> None:
