@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from rich.highlighter import Highlighter
+from rich.style import Style
 from rich.text import Text
 
 from mwaa_tui.core.jsonlog import EXTRAS
@@ -29,6 +30,31 @@ ENV_STATUS_STYLE = {
     "DELETING": "red",
     "DELETED": "red",
 }
+
+
+def without_colour(text: Text) -> Text:
+    """`text` for a terminal without colour (NO_COLOR, TERM=dumb): a badge (a background,
+    or reversed colour) becomes bold reverse, other colours go, bold, dim and the rest
+    stay. Greyed, a red badge on a dark bar would be grey on grey."""
+    out = Text(text.plain, style=_plain(text.style), justify=text.justify, end=text.end)
+    out.no_wrap, out.overflow = text.no_wrap, text.overflow
+    for span in text.spans:
+        out.stylize(_plain(span.style), span.start, span.end)
+    return out
+
+
+def _plain(style: str | Style) -> Style:
+    style = Style.parse(style) if isinstance(style, str) else style
+    if style.bgcolor is not None or (style.reverse and style.color is not None):
+        return Style(bold=True, reverse=True)
+    return Style(
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )
 
 
 def safe(value: object, style: str = "") -> Text:

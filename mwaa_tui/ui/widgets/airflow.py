@@ -415,11 +415,6 @@ def _bad(section: str, snapshot: AirflowSnapshot) -> bool:
     return any(p.saturated for p in snapshot.pools)
 
 
-HEADER_DETAIL_WIDTH = 120
-"""From this width the header lists every component's health; below it, only the
-unhealthy ones (in the first line's badges), and the pane's title has the rest."""
-
-
 def header_badge(snapshot: AirflowSnapshot | None) -> Text:
     """For the header's first line, among the other alarms: ` ✖ scheduler unhealthy 71s `
     for each unhealthy component; nothing while all are healthy."""
@@ -432,13 +427,13 @@ def header_badge(snapshot: AirflowSnapshot | None) -> Text:
     return out
 
 
-def header_health(snapshot: AirflowSnapshot | None, width: int) -> Text:
-    """For the end of the header's second line, from `HEADER_DETAIL_WIDTH` columns:
-    `│ airflow db ● · sched ✖ 71s · trig ● 2s`. Narrower, nothing: the badges say what is
-    wrong, and the Airflow pane's title the rest."""
+def header_health(snapshot: AirflowSnapshot | None) -> Text:
+    """For the end of the header's second line: `│ airflow db ● · sched ✖ 71s · trig ● 2s`.
+    The header drops it where it does not fit (from about 120 columns it does): the badges
+    say what is wrong, and the Airflow pane's title the rest."""
     lines = component_lines(snapshot)
     out = Text(no_wrap=True, end="")
-    if not lines or width < HEADER_DETAIL_WIDTH:
+    if not lines:
         return out
     out.append("  │ airflow ", style="dim")
     for i, c in enumerate(lines):
