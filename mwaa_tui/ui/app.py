@@ -38,6 +38,7 @@ from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.settings import AppConfig, Intervals
 from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, ReplayCapture, open_capture
+from mwaa_tui.ui.colours import fit_colours
 from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, check_keymap, sections
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.registry import PollerRegistry
@@ -89,6 +90,7 @@ class MwaaApp(App[int]):
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
+        fit_colours(self)  # 16 colours, none (TERM=dumb): see ui/colours.py
         # A replay's clock becomes the app's (see ui/capture.py).
         self.capture, config = open_capture(
             config, self.emit, lambda: self.state.name, self._capture_notice

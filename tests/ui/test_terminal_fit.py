@@ -1,0 +1,193 @@
+"""What the header shows at 80, 120 and 200 columns, and what the app sends to a terminal
+with 16 colours, with NO_COLOR and with TERM=dumb. The app runs without a gateway (no
+environment to monitor) over a fixed state: no sandbox is needed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from mwaa_tui.aws.clients import AwsSettings
+from mwaa_tui.core.snapshots import (
+    AirflowSnapshot,
+    Alarm,
+    AlarmsSnapshot,
+    ComponentHealth,
+    EnvironmentSnapshot,
+    LastUpdate,
+    LogConfig,
+    TrailBatch,
+    TrailEvent,
+)
+from mwaa_tui.settings import AppConfig
+from mwaa_tui.ui.app import MwaaApp
+from mwaa_tui.ui.widgets.header import EnvironmentHeader
+
+NOW = 1_764_072_000.0
+COMPONENTS = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
+ENVIRONMENT = EnvironmentSnapshot(
+    name="demo",
+    status="AVAILABLE",
+    airflow_version="2.10.3",
+    environment_class="mw1.medium",
+    min_workers=1,
+    max_workers=5,
+    schedulers=2,
+    logging=tuple(LogConfig(c, enabled=True, level="INFO") for c in COMPONENTS),
+    last_update=LastUpdate("SUCCESS", NOW - 2 * 86400, "SYSTEM"),
+)
+
+
+def fixed_app(*, trouble: bool = False) -> MwaaApp:
+    """The app over `ENVIRONMENT` with 8 CloudTrail errors in the last hour; with
+    `trouble`, two alarms firing and an unhealthy scheduler too."""
+    app = MwaaApp(
+        AppConfig(
+            aws=AwsSettings(region="eu-west-1"),
+            environment=None,
+            where=" · sandbox",
+            initial=ENVIRONMENT,
+            clock=lambda: NOW,
+        )
+    )
+    errors = [TrailEvent(f"e{i}", NOW - 60 * i, "CreateCliToken", "ci", error_code="AccessDenied")
+              for i in range(8)]  # fmt: skip
+    app.state.trail.add(TrailBatch(tuple(errors)))
+    health = (
+        ComponentHealth("metadatabase", "healthy"),
+        ComponentHealth("scheduler", "unhealthy" if trouble else "healthy", NOW - 71),
+        ComponentHealth("triggerer", "healthy", NOW - 2),
+    )
+    app.state.airflow = AirflowSnapshot("2.10.3", fetched_at=NOW, health=health)
+    if trouble:
+        app.state.alarms = AlarmsSnapshot(
+            tuple(Alarm(f"demo-{i}", "ALARM", "Threshold crossed", NOW) for i in range(2))
+        )
+    return app
+
+
+def header_lines(app: MwaaApp, width: int, health: tuple[str, str] = ("", "ok")) -> list[str]:
+    """The header's lines at `width`, the environment source's health being `health`."""
+    header = app.main.query_one(EnvironmentHeader)
+    header.health_text = health
+    return header.render_header(NOW, width).plain.splitlines()
+
+
+async def test_the_header_at_80_columns_shows_what_matters_whole() -> None:
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)):
+        first, second = header_lines(app, 80)
+        assert (
+            first
+            == " demo  ● AVAILABLE   8 CloudTrail errors (1h)   mw1.medium  eu-west-1 · sandbox"
+        )
+        assert (
+            second == " logs DAG Sched Task Web Worker INFO  │ last update SUCCESS 2d ago (SYSTEM)"
+        )
+        # 120: the version, workers and each Airflow component's health as well.
+        first, second = header_lines(app, 120)
+        assert "Airflow 2.10.3  mw1.medium  workers 1-5  eu-west-1 · sandbox" in first
+        assert second.endswith(
+            "│ last update SUCCESS 2d ago (SYSTEM)  │ airflow db ● · sched ● 1m · trig ● 2s"
+        )
+        # 200: everything, each log level on its own.
+        first, second = header_lines(app, 200)
+        assert first.startswith(" mwaa-tui  demo") and "schedulers 2" in first
+        assert second.startswith(" logs DAG INFO  Sched INFO  Task INFO  Web INFO  Worker INFO  │")
+        for width in (80, 120, 200):
+            assert all(len(line) <= width for line in header_lines(app, width))
+
+
+async def test_what_is_wrong_stays_on_the_header_at_80_columns() -> None:
+    app = fixed_app(trouble=True)
+    async with app.run_test(size=(80, 24)):
+        first, second = header_lines(app, 80, ("cannot reach https://airflow.eu-west-1", "error"))
+        assert len(first) <= 80
+        for badge in ("● AVAILABLE", " 2 ALARM ", "✖ scheduler unhealthy 1m", "8 trail errors"):
+            assert badge in first
+        # The source's health whole; the log levels down to a count.
+        assert (
+            second
+            == " logs 5/5 on  │ update SUCCESS 2d ago  │ cannot reach https://airflow.eu-west-1"
+        )
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def emitted(app: MwaaApp) -> str:
+    """What the app would write to the terminal for a full repaint of its screen: the
+    compositor's update rendered with the app's console (its colour system and filters),
+    as `App._display` does for a real terminal."""
+    return app.screen._compositor.render_update(full=True).render_segments(app.console)
+
+
+def style_at(output: str, text: str) -> list[str]:
+    """The SGR parameters in force where `text` is written: those since the last reset."""
+    params: list[str] = []
+    for m in SGR.finditer(output[: output.index(text)]):
+        params = [] if m.group(1) in ("", "0") else params
+        params += [p for p in m.group(1).split(";") if p not in ("", "0")]
+    return params
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the terminal's variables as a user's shell would, before the app is made."""
+
+    def use(**env: str) -> None:
+        for name in ("COLORTERM", "NO_COLOR", "TERM"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+
+    return use
+
+
+async def test_no_color_badges_stand_out_by_reverse_not_grey_on_grey(terminal: Any) -> None:
+    terminal(TERM="xterm-256color", NO_COLOR="1")
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        params = style_at(emitted(app), " 8 CloudTrail errors")
+        assert "7" in params  # reversed: the bar's text colour becomes the badge's fill
+        fg, bg = _grey(params, "38"), _grey(params, "48")
+        assert abs(fg - bg) > 100, f"grey {fg} on grey {bg}"
+
+
+def _grey(params: list[str], which: str) -> int:
+    """The last 256-colour grey set for the foreground (38) or background (48), 0-255."""
+    at = max(i for i, p in enumerate(params[:-2]) if p == which and params[i + 1] == "5")
+    index = int(params[at + 2])
+    assert index >= 232 or index in (0, 15, 16, 231), f"not a grey: {index}"
+    return {0: 0, 16: 0, 15: 255, 231: 255}.get(index, 8 + 10 * (index - 232))
+
+
+async def test_16_colours_the_focused_border_is_not_red(terminal: Any) -> None:
+    terminal(TERM="screen")
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        output = emitted(app)
+        assert app.console.color_system == "standard"
+        assert not re.search(r"[34]8;[25];", output)  # 16 colours only
+        focused = style_at(output, "╭")  # the log pane's corner: it has the focus
+        assert focused and not {"31", "91"} & set(focused), focused
+        error = app.main.query_one("#logs")
+        error.add_class("-failing")
+        await pilot.pause()
+        assert {"31", "91"} & set(style_at(emitted(app), "╭"))  # a failing pane still is
+
+
+async def test_a_dumb_terminal_gets_no_colour_and_a_heavy_focused_border(terminal: Any) -> None:
+    terminal(TERM="dumb")
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        output = emitted(app)
+        colours = {p for m in SGR.finditer(output) for p in m.group(1).split(";")}
+        assert colours <= {"", "0", "1", "2", "3", "4", "7", "9", "39", "49"}, colours
+        assert "┏" in output  # focus told by the border's shape
+        assert "7" in style_at(output, " 8 CloudTrail errors")
