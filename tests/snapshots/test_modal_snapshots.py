@@ -11,6 +11,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from mwaa_tui.core.snapshots import (
 from mwaa_tui.core.tasklogs import TaskAttempt
 from mwaa_tui.core.trail import parse_event
 from mwaa_tui.sandbox import Sandbox, airflow_text
+from mwaa_tui.ui.screens.alarm_detail import AlarmDetail
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
@@ -133,6 +135,25 @@ def trail_event() -> TrailDetail:
     return TrailDetail(parse_event(raw), save_dir=Path("/nowhere"), logs_around=lambda *_: None)
 
 
+def alarm_detail() -> AlarmDetail:
+    """The alarm in ALARM with CloudWatch's whole reason, which wraps at both sizes."""
+    reason = (
+        "Threshold Crossed: 1 out of the last 1 datapoints [9.0 (25/11/25 11:54:00)] was "
+        "greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition)."
+    )
+
+    def nothing(_: Alarm) -> None:
+        return None
+
+    return AlarmDetail(
+        replace(ALARM, reason=reason),
+        lambda: FIXED_NOW,
+        history=nothing,
+        chart=nothing,
+        logs=nothing,
+    )
+
+
 def line() -> LineDetail:
     message = "Task failed with exception\nTraceback (most recent call last):\n  boom"
     event = LogEvent(
@@ -190,6 +211,7 @@ def environment() -> EnvironmentDetail:
 PURE: dict[str, Callable[[], Screen[Any]]] = {
     "chart": chart,
     "alarm-history": history,
+    "alarm-detail": alarm_detail,
     "trail-detail": trail_event,
     "line-detail": line,
     "log-window": window,

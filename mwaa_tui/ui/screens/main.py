@@ -348,6 +348,9 @@ class MainScreen(Screen[None]):
         if self.requests.metrics_range(message.seconds):
             self.query_one("#metrics").border_title = f"Metrics · {message.label}"
 
+    def on_alarms_pane_detail_requested(self, message: AlarmsPane.DetailRequested) -> None:
+        self.requests.alarm_detail(message.alarm)
+
     def on_alarms_pane_history_requested(self, message: AlarmsPane.HistoryRequested) -> None:
         self.requests.history(message.alarm)
 
@@ -355,9 +358,7 @@ class MainScreen(Screen[None]):
         self.requests.chart_of(message.alarm)
 
     def on_alarms_pane_logs_requested(self, message: AlarmsPane.LogsRequested) -> None:
-        alarm = message.alarm
-        title = f"Logs around {alarm.name} → {alarm.state}"
-        self.requests.logs_around(alarm.updated or self.now, title)
+        self.requests.alarm_logs(message.alarm)
 
     def on_trail_pane_load_older(self, message: TrailPane.LoadOlder) -> None:
         self.requests.older_trail(self.query_one(TrailPane))

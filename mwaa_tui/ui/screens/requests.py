@@ -20,6 +20,7 @@ from mwaa_tui.ui.capture import Capture, ReplayCapture, not_in_replay
 from mwaa_tui.ui.oneoff import open_screen, run_oneoff, save_file
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.screens.airflow import task_log_screen
+from mwaa_tui.ui.screens.alarm_detail import AlarmDetail
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory
 from mwaa_tui.ui.screens.chart import MetricChart, chart_series, thresholds
 from mwaa_tui.ui.screens.insights import InsightsSearch
@@ -106,6 +107,25 @@ class PaneRequests:
         if (poller := self.pollers.get("metrics", MetricsPoller)) is not None:
             poller.set_range(seconds)
         return True
+
+    def alarm_detail(self, alarm: Alarm) -> None:
+        """The alarm in full; its keys open the history, chart and logs as the pane's do."""
+        self._push(
+            AlarmDetail(
+                alarm,
+                self.config.clock,
+                history=self.history,
+                chart=self.chart_of,
+                logs=self.alarm_logs,
+                newest=lambda name: next(
+                    (a for a in self.state.alarm_list if a.name == name), None
+                ),
+            )
+        )
+
+    def alarm_logs(self, alarm: Alarm) -> None:
+        title = f"Logs around {alarm.name} → {alarm.state}"
+        self.logs_around(alarm.updated or self.config.clock(), title)
 
     def history(self, alarm: Alarm) -> None:
         if not self.offline("alarm history") and self.pollers.gateway is not None:

@@ -1,62 +1,110 @@
-"""The alarm list: ALARM first, each with its reason."""
+"""The alarm list: ALARM first, each with its reason; Enter opens one in full."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from mwaa_tui.core.alarms import describe_condition
 from mwaa_tui.core.format import relative
 from mwaa_tui.core.pane_note import ALARMS_EMPTY, why_empty
 from mwaa_tui.core.snapshots import Alarm, SourceHealth
-from mwaa_tui.ui.text import safe, state_text
+from mwaa_tui.ui.text import STATE_ICON, STATE_STYLE, safe, state_text
 from mwaa_tui.ui.widgets.note import EmptyNote, hug
 from mwaa_tui.ui.widgets.table import Columns, KeyedTable
 
+NAME_WIDTH = 48
+"""The longest alarm name the table gives room to."""
+STATE_WIDTH = 8
+"""The state column: `● ALARM`, `◌ INSUF`."""
+
 
 class AlarmTable(KeyedTable):
-    """Draws the alarms it is given, ALARM first; rows keyed by alarm name."""
+    """Draws the alarms it is given, ALARM first; rows keyed by alarm name. Where the
+    name and the state word do not both fit (80 columns), the word goes and the state's
+    mark leads the name: the name is what tells alarms apart, the mark's colour and an
+    ALARM's bold name still say the state, and Enter shows it in full."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "detail",
+            "Detail",
+            id="alarms.detail",
+            tooltip="The highlighted alarm in full: state, since, reason, condition, "
+            "threshold and dimensions, with its history, chart and logs one key away",
+        ),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.alarms: tuple[Alarm, ...] = ()
         self.loaded = False
+        self.compact = False
+        self._now = 0.0
 
     def on_mount(self) -> None:
-        self.show_rows(_columns(()), [])
+        self.show_rows(_columns((), compact=False), [])
+
+    def on_resize(self) -> None:
+        if self._fits() == self.compact:
+            self.show(self.alarms, self._now)
+
+    def _fits(self) -> bool:
+        """Whether state and name fit side by side, a vertical scrollbar's column kept."""
+        name = min(NAME_WIDTH, max([5, *(len(a.name) for a in self.alarms)]))
+        return self.size.width - 1 >= (STATE_WIDTH + 2) + (name + 2)
 
     def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
         self.alarms = alarms
         self.loaded = True
-        self.show_rows(_columns(alarms), [(a.name, _cells(a, now)) for a in alarms])
+        self._now = now
+        self.compact = not self._fits()
+        rows = [(a.name, _cells(a, now, compact=self.compact)) for a in alarms]
+        self.show_rows(_columns(alarms, compact=self.compact), rows)
 
     def highlighted(self) -> Alarm | None:
         key = self.cursor_key()
         return next((a for a in self.alarms if a.name == key), None)
 
+    def action_detail(self) -> None:
+        if (alarm := self.highlighted()) is not None:
+            self.post_message(AlarmsPane.DetailRequested(alarm))
 
-def _columns(alarms: tuple[Alarm, ...]) -> Columns:
-    name = max([5, *(len(a.name) for a in alarms)])
+
+def _columns(alarms: tuple[Alarm, ...], *, compact: bool) -> Columns:
+    name = min(NAME_WIDTH, max([5, *(len(a.name) for a in alarms)]))
     condition = max([9, *(len(describe_condition(a)) for a in alarms)])
     reason = max([6, *(len(a.reason) for a in alarms)])
+    first: Columns = (
+        (("name", "Alarm", name + 2),)
+        if compact
+        else (("state", "State", STATE_WIDTH), ("name", "Alarm", name))
+    )
     return (
-        ("state", "State", 8),
-        ("name", "Alarm", min(name, 48)),
+        *first,
         ("since", "Since", 5),
         ("condition", "Condition", min(condition, 60)),
         ("reason", "Reason", min(reason, 120)),
     )
 
 
-def _cells(alarm: Alarm, now: float) -> tuple[Text, ...]:
+def _cells(alarm: Alarm, now: float, *, compact: bool) -> tuple[Text, ...]:
     since = relative(now - alarm.updated) if alarm.updated else "?"
+    name = safe(alarm.name, "bold" if alarm.state == "ALARM" else "")
+    if compact:
+        mark = Text(STATE_ICON.get(alarm.state, "?") + " ", style=STATE_STYLE.get(alarm.state, ""))
+        first: tuple[Text, ...] = (mark + name,)
+    else:
+        first = (state_text(alarm.state), name)
     return (
-        state_text(alarm.state),
-        safe(alarm.name, "bold" if alarm.state == "ALARM" else ""),
+        *first,
         safe(since, "dim"),
         safe(describe_condition(alarm), "dim"),
         safe(alarm.reason, "red" if alarm.state == "ALARM" else "dim"),
@@ -64,7 +112,10 @@ def _cells(alarm: Alarm, now: float) -> tuple[Text, ...]:
 
 
 class AlarmsPane(Vertical):
-    """The alarm table and, under it, the highlighted alarm's condition and reason."""
+    """The alarm table; Enter opens the highlighted alarm's detail. (The strip that showed
+    its condition and two lines of its reason under the table is gone: two lines cut a
+    composite's rule and reason, more would take the list's rows, and the detail shows
+    both whole.)"""
 
     HELP_TITLE = "Alarms"
 
@@ -94,6 +145,13 @@ class AlarmsPane(Vertical):
             tooltip="Every component's logs around the alarm's last state change",
         ),
     ]
+
+    class DetailRequested(Message):
+        """Show this alarm in full."""
+
+        def __init__(self, alarm: Alarm) -> None:
+            super().__init__()
+            self.alarm = alarm
 
     class HistoryRequested(Message):
         """Show this alarm's state changes."""
@@ -134,12 +192,9 @@ class AlarmsPane(Vertical):
     def compose(self) -> ComposeResult:
         yield AlarmTable(id="alarm-table")
         yield EmptyNote(id="alarm-note")
-        yield Static("", id="alarm-reason")
 
     def show(self, alarms: tuple[Alarm, ...], now: float) -> None:
-        table = self.query_one(AlarmTable)
-        table.show(alarms, now)
-        self._describe(table.cursor_row)
+        self.query_one(AlarmTable).show(alarms, now)
         self._note(now)
 
     def set_health(self, health: SourceHealth | None, now: float) -> None:
@@ -153,20 +208,8 @@ class AlarmsPane(Vertical):
         self.query_one(EmptyNote).show(note)
         hug(self.query_one(AlarmTable), empty)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._describe(event.cursor_row)
-
-    def _describe(self, row: int) -> None:
-        table = self.query_one(AlarmTable)
-        reason = self.query_one("#alarm-reason", Static)
-        if not table.alarms or row >= len(table.alarms):
-            reason.update("")  # an empty list says why in its body (EmptyNote)
-            return
-        alarm = table.alarms[row]
-        out = Text()
-        out.append(describe_condition(alarm), style="bold")
-        if alarm.period:
-            out.append(f" over {alarm.period}s", style="dim")
-        out.append("\n")
-        out.append(alarm.reason, style="red" if alarm.state == "ALARM" else "dim")
-        reason.update(out)
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """A click on a row (Enter is the table's `alarms.detail`)."""
+        event.stop()
+        if (alarm := self.highlighted()) is not None:
+            self.post_message(self.DetailRequested(alarm))
