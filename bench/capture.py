@@ -103,7 +103,8 @@ def synthetic(rate: float, seconds: float, seed: int = 1) -> Iterator[tuple[floa
                 )  # fmt: skip
                 n += 1
             events.sort(key=lambda e: e.timestamp)
-            yield t, LogBatch(c, tuple(events), int(t * 1000))
+            # As a LogPoller delivers them: redacted where they were made.
+            yield t, LogBatch(c, tuple(events), int(t * 1000), redacted=True)
             yield t, HealthUpdate(SourceHealth(f"logs:{c}", t, None, 0, POLL))
             yield t, CallRecord("logs", "FilterLogEvents", "ok", 0.04, t)
         if step % 20 == 0:

@@ -41,6 +41,7 @@ from mwaa_tui.core.recording import (
     alarms_from_rows,
     bookmark_from_row,
     call_from_row,
+    chunk_is_clean,
     environment_from_row,
     health_from_row,
     log_batch_from_chunk,
@@ -57,6 +58,7 @@ from mwaa_tui.core.snapshots import (
     Alarm,
     CallRecord,
     EnvironmentSnapshot,
+    LogBatch,
     MetricsSnapshot,
     TrailEvent,
 )
@@ -422,8 +424,11 @@ class Recording:
         an opaque kind this version does not know. `last_events` keeps only a log batch's
         newest events. Raises `Damaged` if its rows cannot be read."""
         try:
-            update: object | None = scrub(self._decode(e, last_events), redact_secrets=False)
-            return update
+            update = self._decode(e, last_events)
+            if e.kind == "logs" and self.packed:
+                return update  # checked as it was read
+            scrubbed: object | None = scrub(update, redact_secrets=False)
+            return scrubbed
         except sqlite3.DatabaseError as exc:
             raise Damaged(e.at, sanitize(exc)) from None
         except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
@@ -442,7 +447,11 @@ class Recording:
                 if e.row[5]
                 else None
             )
-            return log_batch_from_chunk(e.row, chunk, self.streams, last_events)
+            batch = log_batch_from_chunk(e.row, chunk, self.streams, last_events)
+            if chunk_is_clean(chunk) and batch.component.isprintable():
+                return batch  # the common case: the texts checked as they were read
+            cleaned: LogBatch = scrub(batch, redact_secrets=False)
+            return cleaned
         if kind == "logs":
             first, count = e.row[4], e.row[5]
             if last_events is not None and last_events < count:

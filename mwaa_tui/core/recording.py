@@ -595,6 +595,20 @@ def _ints(blob: bytes) -> list[int]:
     return packed.tolist()
 
 
+def chunk_is_clean(chunk: Row | None) -> bool:
+    """Whether the texts of a `log_chunks` row (its `LOG_CHUNK_COLUMNS`) hold nothing for
+    the sanitiser: one pass in C over each, the joins as they are read."""
+    if chunk is None:
+        return True
+    messages, event_ids = chunk[1], chunk[3]
+    if not isinstance(messages, str) or not isinstance(event_ids, str):
+        return False
+    text = messages.replace(_SEP, "")
+    if not (text.isprintable() or text.replace("\n", "").isprintable()):
+        return False
+    return event_ids.replace(_SEP, "").isprintable()
+
+
 def log_batch_from_chunk(
     batch_row: Row, chunk: Row | None, streams: Mapping[int, str], last: int | None = None
 ) -> LogBatch:

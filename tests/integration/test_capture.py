@@ -16,7 +16,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,14 @@ from mwaa_tui.capture import (
     default_recording_path,
 )
 from mwaa_tui.cli import CliError, main, record_option
-from mwaa_tui.core.recording import SCHEMA_VERSION, CallBatch, ReplayReset, log_target
+from mwaa_tui.core.recording import (
+    LEGACY_SCHEMA,
+    SCHEMA,
+    SCHEMA_VERSION,
+    CallBatch,
+    ReplayReset,
+    log_target,
+)
 from mwaa_tui.core.snapshots import (
     Alarm,
     AlarmsSnapshot,
@@ -214,6 +221,9 @@ def test_the_demo_replays_with_no_endpoint_and_no_aws_client(
 
 
 def test_the_recording_holds_no_secret_and_no_escape(demo_recording: DemoRecording) -> None:
+    # The log pollers mark what they redacted: the recorder took those lines as they came.
+    batches = [u for u in demo_recording.emitted if isinstance(u, LogBatch) and u.events]
+    assert batches and all(b.redacted for b in batches)
     raw = demo_recording.path.read_bytes()
     assert b"hunter2" not in raw and b"IOSFODNN7EXAMPLE" not in raw
     assert not list(demo_recording.path.parent.glob("*-wal"))  # folded in on close
@@ -833,6 +843,72 @@ async def test_run_plays_in_real_time_until_the_end(tmp_path: Path) -> None:
             await async_wait_until(lambda: source.finished, timeout=10, what="the end again")
         finally:
             task.cancel()
+
+
+def test_a_secret_behind_a_control_character_never_reaches_the_file(tmp_path: Path) -> None:
+    """A batch marked as redacted that its poller did not make (the sanitiser would join a
+    key together) is cleaned and redacted in full on its way in."""
+    path = tmp_path / "marked.sqlite"
+    recorder = Recorder(path, "demo", started=START)
+    line = "AKIA\x1b[0mIOSFODNN7EXAMPLE password\x07=hunter2"
+    recorder.record(
+        LogBatch("Worker", (LogEvent("Worker", 1, line, "s", "1"),), redacted=True), START
+    )
+    recorder.close()
+    raw = path.read_bytes()
+    assert b"AKIA" in raw and b"IOSFODNN7EXAMPLE" not in raw and b"hunter2" not in raw
+
+
+def test_a_schema_1_recording_still_replays_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "schema-1.sqlite"
+    db = sqlite3.connect(path)
+    # Schema 1 is schema 2 with a row per log line in place of the packed tables.
+    db.executescript(SCHEMA + LEGACY_SCHEMA + "DROP TABLE log_chunks; DROP TABLE log_errors;")
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("format", "mwaa-tui recording"), ("schema", "1"), ("environment", "demo"),
+         ("started", repr(START))],
+    )  # fmt: skip
+    db.execute("INSERT INTO streams VALUES (1, 's')")
+    db.execute("INSERT INTO log_batches VALUES (1, ?, 'Task', 0, 1, 2, 1, 0)", (START,))
+    db.execute("INSERT INTO log_batches VALUES (2, ?, 'Task', 0, 3, 1, 0, 0)", (START + 5,))
+    db.executemany(
+        "INSERT INTO log_events VALUES (?, ?, ?, ?, 1, ?, 0, ?, 0)",
+        [(1, 1, 1000, "ERROR - the old way", "e1", "ERROR"), (2, 1, 1001, "INFO - a", "e2", "INFO"),
+         (3, 2, 1002, "INFO - b", "e3", "INFO")],
+    )  # fmt: skip
+    db.execute(
+        "INSERT INTO bookmarks VALUES (NULL, ?, 'log', 'Task:e1', 'see', '', ?)", (START, START)
+    )
+    db.commit()
+    db.close()
+    with Recording.open(path) as recording:
+        assert not recording.packed and not recording.damaged
+        out: list[object] = []
+        ReplaySource(recording, out.append, clock=FakeClock()).seek(recording.end)
+        lines = [e.message for u in out if isinstance(u, LogBatch) for e in u.events]
+        assert lines == ["ERROR - the old way", "INFO - a", "INFO - b"]
+        (bookmark,) = recording.bookmarks()
+        assert recording.bookmark_line(bookmark) == "ERROR - the old way"
+    assert main(["report", str(path)]) == 0
+    assert "ERROR - the old way" in capsys.readouterr().out
+
+
+def test_a_bookmark_finds_its_line_in_a_packed_recording(tmp_path: Path) -> None:
+    path = tmp_path / "packed.sqlite"
+    recorder = Recorder(path, "demo", started=START)
+    events = tuple(LogEvent("Task", n, f"line {n}", "s", f"e{n}") for n in range(5))
+    recorder.record(LogBatch("Task", events[:3]), START)
+    recorder.record(LogBatch("Task", events[3:]), START + 3)
+    recorder.bookmark(START + 3, "log", "Task:e1")
+    recorder.close()
+    with Recording.open(path) as recording:
+        assert recording.packed
+        (bookmark,) = recording.bookmarks()
+        assert recording.bookmark_line(bookmark) == "line 1"
+        assert recording.bookmark_line(replace(bookmark, at=START - 1)) == ""
 
 
 def test_a_doctored_recording_is_sanitised_on_the_way_out(

@@ -222,6 +222,50 @@ def test_log_batches_count_their_error_and_warning_lines() -> None:
     assert rows["log_batches"][0][6:] == (3, 1)
 
 
+def test_a_batch_is_one_chunk_that_decodes_whole_or_its_newest_lines() -> None:
+    events = tuple(
+        LogEvent("Task", 10 + n, f"line {n}\nsecond", f"s{n % 2}", f"id{n}", 20 + n, level, n == 3)
+        for n, level in enumerate(["ERROR", None, "INFO", "CRITICAL", "WARNING"])
+    )
+    batch = LogBatch("Task", events, 99)
+    rows = Encoder().encode(1, T0, batch)
+    assert rows is not None and "log_events" not in rows
+    (chunk,) = rows["log_chunks"]
+    streams = {sid: name for sid, name in rows["streams"]}
+    assert rec.log_batch_from_chunk(rows["log_batches"][0], chunk[1:], streams) == batch
+    newest = rec.log_batch_from_chunk(rows["log_batches"][0], chunk[1:], streams, last=2)
+    assert newest.events == events[-2:]
+    # The report's error lines, numbered as the batch numbers its events.
+    first = rows["log_batches"][0][4]
+    assert [(r[0], r[4]) for r in rows["log_errors"]] == [(first, "ERROR"), (first + 3, "CRITICAL")]
+    with pytest.raises(ValueError):
+        rec.log_batch_from_chunk((*rows["log_batches"][0][:5], 6, 0, 0), chunk[1:], streams)
+
+
+def test_a_nul_in_a_hand_made_line_cannot_shift_the_others() -> None:
+    batch = LogBatch("Task", (LogEvent("Task", 1, "a\x00b", "s", "1"), LogEvent("Task", 2, "c")))
+    rows = Encoder().encode(1, T0, batch)
+    assert rows is not None
+    back = rec.log_batch_from_chunk(rows["log_batches"][0], rows["log_chunks"][0][1:], {1: "s"})
+    assert [e.message for e in back.events] == ["ab", "c"]
+
+
+def test_a_batch_its_poller_redacted_is_not_redacted_again_but_still_sanitised() -> None:
+    # The mark's contract: its poller redacted it, so a recording takes it as it is.
+    masked = LogBatch("Worker", (LogEvent("Worker", 1, "password=hunter2"),), redacted=True)
+    assert scrub(masked, redact_secrets=True) is masked
+    assert scrub(replace(masked, redacted=False), redact_secrets=True) is not masked
+    # Marked, but not as the poller makes them: sanitising would join a key together, so
+    # the whole batch is cleaned and redacted.
+    hidden = LogBatch(
+        "Worker", (LogEvent("Worker", 1, "key AKIA\x07IOSFODNN7EXAMPLE password=hunter2"),),
+        redacted=True,
+    )  # fmt: skip
+    message = scrub(hidden, redact_secrets=True).events[0].message
+    assert message.startswith("key AKIA") and "IOSFODNN7EXAMPLE" not in message
+    assert "hunter2" not in message
+
+
 @register_opaque
 @dataclass(frozen=True, slots=True)
 class Pane:
