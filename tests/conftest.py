@@ -19,6 +19,16 @@ FIXED_NOW = 1_764_072_000.0
 """2025-11-25T12:00:00Z: the frozen clock of snapshot tests."""
 
 
+@pytest.fixture(autouse=True)
+def _same_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the same terminal, whatever the host's: 256 colours, colour on. The
+    app fits its colours to TERM, COLORTERM and NO_COLOR (ui/colours.py); a test of
+    another terminal sets them itself."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 @pytest.fixture(scope="session")
 def _sandbox_server() -> Iterator[Sandbox]:
     sandbox = Sandbox(evaluate_every=None).start()

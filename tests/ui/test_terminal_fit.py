@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.core.snapshots import (
@@ -16,13 +17,17 @@ from mwaa_tui.core.snapshots import (
     AlarmsSnapshot,
     ComponentHealth,
     EnvironmentSnapshot,
+    ErrorInfo,
+    ErrorKind,
     LastUpdate,
     LogConfig,
+    SourceHealth,
     TrailBatch,
     TrailEvent,
 )
 from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.app import MwaaApp
+from mwaa_tui.ui.widgets.footer import FittedFooter
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 
 NOW = 1_764_072_000.0
@@ -135,11 +140,10 @@ def style_at(output: str, text: str) -> list[str]:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Set the terminal's variables as a user's shell would, before the app is made."""
+    """Set the terminal's variables as a user's shell would, before the app is made (the
+    other tests see xterm-256color: tests/conftest.py)."""
 
     def use(**env: str) -> None:
-        for name in ("COLORTERM", "NO_COLOR", "TERM"):
-            monkeypatch.delenv(name, raising=False)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
 
@@ -147,7 +151,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 async def test_no_color_badges_stand_out_by_reverse_not_grey_on_grey(terminal: Any) -> None:
-    terminal(TERM="xterm-256color", NO_COLOR="1")
+    terminal(NO_COLOR="1")
     app = fixed_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -191,3 +195,59 @@ async def test_a_dumb_terminal_gets_no_colour_and_a_heavy_focused_border(termina
         assert colours <= {"", "0", "1", "2", "3", "4", "7", "9", "39", "49"}, colours
         assert "┏" in output  # focus told by the border's shape
         assert "7" in style_at(output, " 8 CloudTrail errors")
+
+
+def footer_keys(app: MwaaApp) -> list[str]:
+    """The footer's keys as drawn, each asserted whole on the screen."""
+    keys = list(app.main.query_one(FittedFooter).query(FooterKey))
+    width = app.main.size.width
+    assert all(k.region.x >= 0 and k.region.right <= width for k in keys), "a key cut off"
+    return [f"{k.key_display} {k.description}" for k in keys]
+
+
+async def test_at_80_columns_the_footer_drops_whole_keys_and_the_tabs_fit() -> None:
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app) == [
+            "p Pause", "/ Filter", "f Find", "t Tasks", "q Quit", "? Keys", "r Refresh",
+            "z Zoom", "a Airflow",
+        ]  # fmt: skip
+        # A failing source brings `!`: the least useful keys make room for it.
+        app.state.health["cloudtrail"] = SourceHealth(
+            "cloudtrail", error=ErrorInfo(ErrorKind.DENIED, "denied")
+        )
+        app.main.tick()
+        await pilot.pause()
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert "! Errors" in keys and "a Airflow" in keys and "? Keys" in keys
+        assert "r Refresh" not in keys
+        # The log views' tabs, all six whole, one space apart.
+        assert "─  1 All 2 DAG 3 Sched 4 Task 5 Web 6 Worker ─" in screen_lines(app)[2]
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert "─  1 All  2 DAG  3 Sched  4 Task  5 Web  6 Worker  ─" in screen_lines(app)[2]
+        assert "^p palette" in footer_keys(app)
+
+
+CELL = 12.2
+"""The width of a cell in Textual's screenshots, in SVG units (0.61 of its 20px font)."""
+
+
+def screen_lines(app: MwaaApp) -> list[str]:
+    """The screen's rows as drawn (Textual's own screenshot), spaces included."""
+    import html
+
+    svg = app.export_screenshot()
+    rows: dict[int, list[tuple[float, str]]] = {}
+    cell = re.compile(r'<text[^>]* x="([\d.]+)"[^>]*-line-(\d+)\)">(.*?)</text>')
+    for x, row, text in cell.findall(svg):
+        rows.setdefault(int(row), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    lines = []
+    for row in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[row]):
+            line = line.ljust(round(x / CELL)) + text
+        lines.append(line)
+    return lines

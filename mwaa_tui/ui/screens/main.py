@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from mwaa_tui.core.callstats import worst_pace
 from mwaa_tui.core.cost import project_cost
@@ -35,6 +35,7 @@ from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
 from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.airflow import AirflowPane
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
+from mwaa_tui.ui.widgets.footer import FittedFooter
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
@@ -133,7 +134,7 @@ class MainScreen(Screen[None]):
                 yield AlarmsPane(id="alarms")
                 yield TrailPane(self.config.environment or "", self.state.trail, id="trail")
         yield StatusLine(id="status")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#metrics").border_title = "Metrics · 1h"

@@ -321,16 +321,28 @@ class LogPanes(Vertical):
         self._status()
         self._title()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._title()
+
     def _title(self) -> None:
-        """The views by number: the one shown reversed, a disabled component struck out."""
-        out = Text()
+        """The views by number: the one shown reversed, a disabled component struck out.
+        Where they do not fit with two spaces between (80 columns), one: all six whole."""
+        full, tight = Text(), Text()
         for i, view in enumerate(VIEWS):
             cfg = self.configs.get(view)
             style = "dim strike" if cfg is not None and not cfg.enabled else ""
-            out.append(
-                f" {i + 1} {TAGS[view]} ", style="bold reverse" if view == self.current else style
-            )
-        self.border_title = out
+            label = f"{i + 1} {TAGS[view]}"
+            if view == self.current:
+                full.append(f" {label} ", style="bold reverse")
+                tight.append(f" {label} ", style="bold reverse")
+                continue
+            full.append(f" {label} ", style=style)
+            if tight and not tight.plain.endswith(" "):
+                tight.append(" ")
+            tight.append(label, style=style)
+        # The border keeps a corner, a rule and a space on each side of the title.
+        room = self.size.width - 6 if self.size.width else full.cell_len
+        self.border_title = full if full.cell_len <= room else tight
 
     def current_log(self) -> LogView:
         return self.query_one(f"#log-view-{self.current}", LogView)
