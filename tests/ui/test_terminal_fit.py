@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.widgets._footer import FooterKey
 
 from mwaa_tui.aws.clients import AwsSettings
@@ -29,6 +30,7 @@ from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.app import MwaaApp
 from mwaa_tui.ui.widgets.footer import FittedFooter
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
+from mwaa_tui.ui.widgets.trail import TrailTable, short_error
 
 NOW = 1_764_072_000.0
 COMPONENTS = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")
@@ -251,3 +253,33 @@ def screen_lines(app: MwaaApp) -> list[str]:
             line = line.ljust(round(x / CELL)) + text
         lines.append(line)
     return lines
+
+
+def test_an_error_code_in_fewer_cells() -> None:
+    assert short_error("AccessDenied") == "Denied"
+    assert short_error("AccessDeniedException") == "Denied"
+    assert short_error("ThrottlingException") == "Throttling"
+    assert short_error("ValidationError") == "ValidationError"
+
+
+async def test_at_80_columns_cloudtrail_error_codes_are_whole() -> None:
+    app = fixed_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.main.query_one(TrailTable)
+
+        async def drawn() -> tuple[str, list[str]]:
+            app.main.show_trail(older=False)
+            await pilot.pause()
+            return table.get_cell_at(Coordinate(0, 2)).plain, screen_lines(app)
+
+        code, _ = await drawn()
+        assert code == "AccessDenied"  # beside CreateCliToken it fits
+        # The story's longest name: Ago, Event and AccessDenied would need 41 columns.
+        login = TrailEvent("login", NOW - 3000, "CreateWebLoginToken", "alice")
+        app.state.trail.add(TrailBatch((login,)))
+        code, lines = await drawn()
+        assert code == "Denied"
+        assert any("│  0s  CreateCliToken       Denied  " in line for line in lines)
+        await pilot.resize_terminal(120, 40)
+        code, _ = await drawn()
+        assert code == "AccessDenied"

@@ -37,11 +37,21 @@ def _widest(values: list[str], least: int, most: int) -> int:
     return max(least, min(most, max((len(v) for v in values), default=0)))
 
 
-def _columns(events: list[TrailEvent]) -> Columns:
+SHORT_ERRORS = {"AccessDenied": "Denied", "AccessDeniedException": "Denied"}
+
+
+def short_error(code: str) -> str:
+    """An error code in fewer cells, where the list is too narrow for it whole (80
+    columns): `Denied`, `Throttling`. The event's detail (Enter) has it whole."""
+    return SHORT_ERRORS.get(code) or code.removesuffix("Exception")
+
+
+def _columns(events: list[TrailEvent], short: bool = False) -> Columns:
+    codes = [short_error(e.error_code) if short else e.error_code for e in events]
     return (
         ("time", "Ago", 3),
         ("name", "Event", _widest([e.name for e in events], 5, 26)),
-        ("error", "Error", _widest([e.error_code for e in events], 5, 24)),
+        ("error", "Error", _widest(codes, 5, 24)),
         ("user", "User", _widest([e.user for e in events], 4, 40)),
         ("at", "Time (UTC)", 10),
         ("ip", "Source IP", _widest([e.source_ip for e in events], 9, 39)),
@@ -84,8 +94,11 @@ class TrailTable(KeyedTable):
         following = self.at_top
         before, anchor, was_at = self.keys, self.cursor_key(), self.cursor_row
         self.events = events[:MAX_ROWS]
-        rows = [(e.event_id, _cells(e, now)) for e in self.events]
-        self.show_rows(_columns(self.events), rows)
+        # Ago, Event and Error whole, or the error codes shortened.
+        whole = sum(width + 2 for _, _, width in _columns(self.events)[:3]) + 1
+        short = 0 < self.size.width < whole
+        rows = [(e.event_id, _cells(e, now, short)) for e in self.events]
+        self.show_rows(_columns(self.events, short), rows)
         if following:
             self.unseen = 0
             if self.cursor_row != 0:
@@ -211,12 +224,13 @@ def _ago(event: TrailEvent, now: float) -> Text:
     return safe(f"{relative(now - event.time):>3}", "dim")
 
 
-def _cells(event: TrailEvent, now: float) -> tuple[Text, ...]:
+def _cells(event: TrailEvent, now: float, short: bool = False) -> tuple[Text, ...]:
     error = bool(event.error_code)
+    code = short_error(event.error_code) if short else event.error_code
     return (
         _ago(event, now),
         safe(event.name, "bold red" if error else "bold"),
-        safe(event.error_code, "bold white on red" if error else ""),
+        safe(code, "bold white on red" if error else ""),
         safe(event.user),
         safe(clock_time(event.time), "dim"),
         safe(event.source_ip, "dim"),
