@@ -22,6 +22,8 @@ from mwaa_tui.core.snapshots import (
     ErrorKind,
     LastUpdate,
     LogConfig,
+    MetricSeries,
+    MetricsSnapshot,
     SourceHealth,
     TrailBatch,
     TrailEvent,
@@ -283,3 +285,21 @@ async def test_at_80_columns_cloudtrail_error_codes_are_whole() -> None:
         await pilot.resize_terminal(120, 40)
         code, _ = await drawn()
         assert code == "AccessDenied"
+
+
+async def test_zoomed_metrics_use_the_width_there_is_for_their_labels() -> None:
+    app = fixed_app()
+    label = "OpFail S3KeySensorAsync"
+    series = MetricSeries(
+        "ops", label, "AmazonMWAA", "OperatorFailures", "Sum", "Count", (),
+        timestamps=tuple(NOW - 60 * i for i in range(10, 0, -1)), values=(1.0,) * 10,
+    )  # fmt: skip
+    app.state.metrics = MetricsSnapshot((series,), 60, NOW - 3600, NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.main.show_metrics()
+        await pilot.pause()
+        assert not any(label in line for line in screen_lines(app))  # 11 characters beside
+        app.main.query_one("#metrics").focus()
+        await pilot.press("z")
+        await pilot.pause()
+        assert any(f"{label}  " in line for line in screen_lines(app))
