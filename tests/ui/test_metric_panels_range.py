@@ -152,3 +152,19 @@ async def test_the_chart_axis_spans_the_range_asked_for() -> None:
     first, last = (datetime.strptime(t, "%m-%d %H:%M") for t in (shown[0], shown[-1]))
     assert (last - first).total_seconds() == pytest.approx(DAY, abs=60), shown
     assert shown[-1] == datetime.fromtimestamp(end, UTC).strftime("%m-%d %H:%M")
+
+
+async def test_an_empty_panel_at_7d_says_where_its_range_ends() -> None:
+    # At 7d the range ends at the last whole 3-hour period: the hours since are not drawn
+    # yet, and the panel says so rather than only `no data`.
+    app = Panel()
+    async with app.run_test(size=(90, 6)) as pilot:
+        panel = app.query_one(MetricsPanel)
+        panel.show(snapshot(series([], []), "7d", 3 * HOUR))
+        await pilot.pause()
+        await pilot.pause()
+        assert "Queued      no data to 12:00" in "\n".join(screen_lines(app))
+        panel.show(snapshot(series([], []), "1h", 60))
+        await pilot.pause()
+        assert "Queued      no data " in "\n".join(screen_lines(app))
+        assert "no data to" not in "\n".join(screen_lines(app))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from itertools import pairwise
 from typing import ClassVar
 
@@ -101,6 +102,15 @@ class SparkCells(Widget):
         return text
 
 
+def no_data(period: int, end: float | None) -> str:
+    """What an empty panel says. With hour-long periods or longer, the range ends at the
+    last whole one, hours before now at 7d: `no data to 21:00` says why the last hours'
+    data is not there yet."""
+    if end is None or period < 3600:
+        return "no data"
+    return f"no data to {datetime.fromtimestamp(end):%H:%M}"
+
+
 def value_age(series: MetricSeries, period: int, now: float) -> float | None:
     """Seconds since the latest datapoint, when that is more than STALE_AFTER_PERIODS
     periods; None when it is recent (or there is none)."""
@@ -179,7 +189,7 @@ class MetricRow(Horizontal):
         if empty:
             self.set_class(False, "-old")
             self.query_one(".metric-nodata", Label).update(
-                Text("no data" if fetched else "loading…", style="dim")
+                Text(no_data(period, now) if fetched else "loading…", style="dim")
             )
             return
         end = series.timestamps[-1] + period if now is None else now
