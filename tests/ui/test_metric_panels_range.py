@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 import mwaa_tui.ui
 from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot
 from mwaa_tui.core.sparkline import BARS
-from mwaa_tui.ui.screens.chart import MetricChart
+from mwaa_tui.ui.screens.chart import MetricChart, render_chart
 from mwaa_tui.ui.widgets.metrics import RANGES, MetricsPanel, SparkCells
 from tests.conftest import FIXED_NOW
 
@@ -168,3 +168,12 @@ async def test_an_empty_panel_at_7d_says_where_its_range_ends() -> None:
         await pilot.pause()
         assert "Queued      no data " in "\n".join(screen_lines(app))
         assert "no data to" not in "\n".join(screen_lines(app))
+
+
+def test_a_chart_without_datapoints_says_which_range_it_looked_at() -> None:
+    empty = series([], [])
+    # Only a point in the 3-hour period still in progress: left out, as the panel leaves it.
+    partial = series([FIXED_NOW + 60], [4.0])
+    for s in (empty, partial):
+        text = render_chart([s], [], 100, 20, span=(FIXED_NOW - 7 * DAY, FIXED_NOW + 600, 10800))
+        assert text.plain == "no datapoints from 11-18 12:00 to 11-25 12:10 (local time)"
