@@ -113,6 +113,7 @@ def test_component_health_ages_are_taken_at_the_poll() -> None:
         ("trig", "healthy", "2s"),
     ]
     assert header_badge(snap).plain.strip() == "✖ scheduler unhealthy 1m"
+    assert header_badge(snap, short=True).plain.strip() == "✖ sched 1m"
     assert header_health(snap).plain == "  │ airflow db ● · sched ✖ unhealthy 1m · trig ● 2s"
     healthy = AirflowSnapshot("2.10.3", fetched_at=T0, health=health[:1] + health[2:])
     assert header_badge(healthy).plain == ""

@@ -415,13 +415,15 @@ def _bad(section: str, snapshot: AirflowSnapshot) -> bool:
     return any(p.saturated for p in snapshot.pools)
 
 
-def header_badge(snapshot: AirflowSnapshot | None) -> Text:
+def header_badge(snapshot: AirflowSnapshot | None, *, short: bool = False) -> Text:
     """For the header's first line, among the other alarms: ` ✖ scheduler unhealthy 71s `
-    for each unhealthy component; nothing while all are healthy."""
+    for each unhealthy component (`short`, where the header is narrow: ` ✖ sched 71s `);
+    nothing while all are healthy."""
     out = Text(no_wrap=True, end="")
     for c in component_lines(snapshot):
         if c.unhealthy:
-            words = " ".join(w for w in ("✖", c.label, c.status, c.age) if w)
+            parts = ("✖", c.short, c.age) if short else ("✖", c.label, c.status, c.age)
+            words = " ".join(w for w in parts if w)
             out.append("  ")
             out.append(f" {words} ", style=UNHEALTHY)
     return out

@@ -28,7 +28,7 @@ RANKS: dict[str, tuple[int, ...]] = {
     "name": (NEVER,),
     "status": (1, NEVER),
     "alarms": (1, NEVER),
-    "airflow": (NEVER,),
+    "airflow": (1, NEVER),
     "trail": (1, NEVER),
     "version": (4,),
     "class": (5,),
@@ -140,7 +140,7 @@ class EnvironmentHeader(Static):
                 Piece("alarms", (full, Text("  ").append(f" {in_alarm} ALARM ", style=style)))
             )
         if (airflow := header_badge(state.airflow)).plain:
-            pieces.append(Piece("airflow", (airflow,)))
+            pieces.append(Piece("airflow", (airflow, header_badge(state.airflow, short=True))))
         if trail_errors := state.trail.errors_since(now - 3600):
             style = "bold red reverse"
             pieces.append(
