@@ -145,6 +145,8 @@ class RowFilter:
 
     def __call__(self, row: LogRow) -> bool:
         """Whether the view shows `row`, the next in time; its level is remembered."""
+        if self.filter.level is None:  # no threshold: nothing to remember (a new one starts anew)
+            return self.matcher is None or self.matcher(row[ROW_MESSAGE])
         level = row[ROW_LEVEL]
         if level is None:
             return self._passes(row, self.level_of(row))

@@ -16,8 +16,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Tree
 
-from mwaa_tui.aws.clients import AwsSettings
-from mwaa_tui.core.snapshots import LogEvent
+from mwaa_tui.aws.clients import AwsGateway, AwsSettings
+from mwaa_tui.core.snapshots import LogConfig, LogEvent
 from mwaa_tui.files import utc_stamp
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
@@ -331,3 +331,33 @@ async def test_a_saved_view_is_named_with_its_readable_utc_time(
         (saved,) = list(tmp_path.iterdir())  # noqa: ASYNC240 (a listing of one file)
         assert saved.name == f"logs-demo-All-{utc_stamp(FIXED_NOW)}.log"
         assert saved.name == "logs-demo-All-20251125T120000Z.log"
+
+
+async def test_the_logs_around_a_moment_are_fetched_and_open_at_it(
+    sandbox: Sandbox, gateway: AwsGateway
+) -> None:
+    now = time.time()
+    Simulator(sandbox, environment="demo", seed=5).setup(now, history=60)
+    put(
+        sandbox,
+        "airflow-demo-Worker",
+        "ticks",
+        [(now - 200 + 10 * i, f"tick {i}") for i in range(20)],
+    )
+    logging = (LogConfig("Worker", True, "INFO", group_name="airflow-demo-Worker"),)
+    window = await LogWindow.around(gateway, logging, now - 95, "Logs around X", redact=True)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(window)
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = window.query_one(LogView)
+        await wait_until(pilot, lambda: view.cursor is not None, what="the cursor")
+        # The cursor on the first line at the moment, not at the window's start.
+        cursor = view.cursor or 0
+        at, before = view.event_at(cursor), view.event_at(cursor - 1)
+        assert at is not None and before is not None
+        assert before.timestamp < (now - 95) * 1000 <= at.timestamp
+        assert "tick 0" not in screen_text(app)  # the window's start, 2 minutes before
