@@ -203,6 +203,12 @@ def format_row(row: LogRow, *, tag: bool, times: str = "utc") -> list[str]:
     return [head + lines[0], *(f"{indent}│ {extra}" for extra in lines[1:])]
 
 
+def message_column(*, tag: bool, times: str = "utc") -> int:
+    """Where `format_row` starts a message: past `HH:MM:SS ` and the tag (`Sched  `). A
+    wrapped line's further rows are indented to it."""
+    return (0 if times == "off" else 9) + (7 if tag else 0)
+
+
 def event_rows(events: Iterable[LogEvent], *, tag: bool) -> list[tuple[str, LogRow]]:
     """The display lines of whole events (task log, Insights, a window), each with its row."""
     return [(line, row) for row in (e.row() for e in events) for line in format_row(row, tag=tag)]

@@ -21,6 +21,7 @@ from mwaa_tui.core.logview import (
     compile_search,
     filter_rows,
     format_row,
+    message_column,
 )
 from mwaa_tui.core.snapshots import LogConfig, LogEvent, LogRow
 from mwaa_tui.pollers.logs import fetch_window
@@ -28,9 +29,6 @@ from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
-
-HANG = 16
-"""A wrapped line's further rows start under its message: past `HH:MM:SS ` and the tag."""
 
 
 class LogWindow(ModalScreen[None]):
@@ -134,7 +132,7 @@ class LogWindow(ModalScreen[None]):
             yield Static(head)
             yield Input(id="log-window-prompt")
             log = LogView(highlighter=LevelHighlighter(), id="log-window-lines")
-            log.wrap_indent = HANG
+            log.wrap_indent = message_column(tag=True)
             yield log
             yield Static("", id="log-window-status")
         yield Footer()

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static, Tree
 
 from mwaa_tui.aws.clients import AwsGateway
 from mwaa_tui.core.format import ago
-from mwaa_tui.core.logview import event_rows
+from mwaa_tui.core.logview import event_rows, message_column
 from mwaa_tui.core.snapshots import ErrorKind, HealthUpdate, LogEvent, TaskLogBatch
 from mwaa_tui.core.tasklogs import TaskAttempt, attempt_state, build_tree, failed, retried
 from mwaa_tui.pollers.tasklogs import TaskLogPoller, list_attempts
@@ -202,7 +202,7 @@ class TaskLog(ModalScreen[None]):
         with Vertical(id="task-log"):
             yield Static(self._head(), id="tasklog-head")
             log = LogView(highlighter=LevelHighlighter(), id="tasklog-lines")
-            log.wrap_indent = 9  # under the message, past `HH:MM:SS `
+            log.wrap_indent = message_column(tag=False)
             yield log
         yield Footer()
 

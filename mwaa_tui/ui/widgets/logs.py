@@ -26,6 +26,7 @@ from mwaa_tui.core.logview import (
     compile_search,
     filter_rows,
     format_row,
+    message_column,
     next_threshold,
 )
 from mwaa_tui.core.pane_note import LOGS_EMPTY, why_empty
@@ -83,8 +84,7 @@ class ComponentLog(Vertical):
     def hanging_indent(self) -> int:
         """Where a wrapped line's further rows start: under its message, past the time
         (`HH:MM:SS `) and the merged view's tag."""
-        width = (9 if self.times != "off" else 0) + (7 if self.view == "All" else 0)
-        return width or WRAP_INDENT
+        return message_column(tag=self.view == "All", times=self.times) or WRAP_INDENT
 
     def set_health(self, health: SourceHealth | None, now: float) -> None:
         """This view's source's health: an empty view says why it is empty."""
