@@ -21,6 +21,7 @@ from mwaa_tui.core.snapshots import LogConfig, LogEvent
 from mwaa_tui.files import utc_stamp
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
+from mwaa_tui.ui.colours import ANSI_THEME
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.log_window import LogWindow
 from mwaa_tui.ui.screens.task_logs import TaskBrowser
@@ -100,6 +101,12 @@ async def test_after_p_and_up_the_screen_changes_and_the_cursor_row_stands_out(
 
 
 class OneView(App[None]):
+    """One line view, with every built-in theme and the one the monitor takes on a
+    16-colour terminal (its ANSI colours)."""
+
+    def on_mount(self) -> None:
+        self.register_theme(ANSI_THEME)
+
     def compose(self) -> ComposeResult:
         yield LogView(id="view")
 
@@ -121,6 +128,7 @@ async def test_the_cursor_row_stands_out_in_every_theme_and_colour_mode(
         await pilot.press("up", "up")
         y = view.screen_row(view.cursor or 0)
         assert y is not None and y > 0
+        assert ANSI_THEME.name in app.available_themes
         for theme in sorted(app.available_themes):
             app.theme = theme
             await pilot.pause()
