@@ -167,7 +167,6 @@ class TrailFilterInput(Input):
             "tab",
             "complete",
             "Complete",
-            show=False,
             id="trail.complete",
             tooltip="In the filter box: complete an event name, a user, event: or user: "
             "(again: the next match)",
@@ -176,7 +175,6 @@ class TrailFilterInput(Input):
             "escape",
             "close",
             "Cancel",
-            show=False,
             id="trail.filter-cancel",
             tooltip="In the filter box: close it, keeping the filter as it was",
         ),
