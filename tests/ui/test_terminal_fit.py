@@ -303,3 +303,8 @@ async def test_zoomed_metrics_use_the_width_there_is_for_their_labels() -> None:
         await pilot.press("z")
         await pilot.pause()
         assert any(f"{label}  " in line for line in screen_lines(app))
+        # At 80 columns too: zoomed, the pane fills the screen.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.main.query_one("#metrics").region.width == 80
+        assert any(f"{label[:17]}" in line for line in screen_lines(app))
