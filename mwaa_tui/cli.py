@@ -289,7 +289,8 @@ def build_logs_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--level",
         choices=["WARNING", "ERROR"],
-        help="only lines at this level or above (lines without a level pass)",
+        help="only lines at this level or above; a line without a level (a traceback's "
+        "continuation) goes with the last levelled line of its stream",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per event")
     p.add_argument(

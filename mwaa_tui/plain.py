@@ -15,7 +15,7 @@ from typing import TextIO, assert_never
 from mwaa_tui.aws.clients import AwsGateway, AwsSettings
 from mwaa_tui.core.format import stamp
 from mwaa_tui.core.logstate import Interleaver
-from mwaa_tui.core.logview import compile_matcher, shown
+from mwaa_tui.core.logview import RowFilter, compile_matcher
 from mwaa_tui.core.snapshots import (
     AirflowSnapshot,
     AlarmsSnapshot,
@@ -80,7 +80,9 @@ class Printer:
     def __init__(self, options: PlainOptions, out: TextIO) -> None:
         self.options = options
         self.out = out
-        self.matcher, _ = compile_matcher(options.filter.text)
+        matcher, _ = compile_matcher(options.filter.text)
+        # As on screen: a line without a level goes with its stream's last levelled line.
+        self.shows = RowFilter(options.filter, matcher)
         self.closed = asyncio.Event()
         """Set when the reader went away (a closed pipe)."""
         self.printed = 0
@@ -91,7 +93,7 @@ class Printer:
         lines = [
             format_json(e) if self.options.as_json else format_line(e, self.options.fields)
             for e in events
-            if shown(e, self.options.filter, self.matcher)
+            if self.shows(e.row())
         ]
         if not lines:
             return
