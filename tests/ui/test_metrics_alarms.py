@@ -27,6 +27,12 @@ async def test_chart_of_a_metric_shows_its_alarm_threshold(
     async with app.run_test(size=(140, 44)) as pilot:
         await wait_until(pilot, lambda: "OpFail S3KeySensor" in metric_labels(app), what="metrics")
         await wait_until(pilot, lambda: S3_ALARM in alarm_names(app), what="alarms")
+        metrics = app.pollers.get("metrics", MetricsPoller)
+        # The rows move while discovery still adds panels: pick one once they stand still.
+        await wait_until(
+            pilot, lambda: metrics is not None and not metrics.discovering, what="discovery"
+        )
+        await pilot.pause()
         panel = app.main.query_one(MetricsPanel)
         panel.focus()
         panel.action_move(metric_labels(app).index("OpFail S3KeySensor"))
