@@ -92,6 +92,18 @@ async def find_forbidden(app: MwaaApp, pilot: Any) -> None:
     await pilot.press("w", "f", *"Forbidden", "enter")
 
 
+async def alarm_detail(app: MwaaApp, pilot: Any) -> None:
+    """Enter on the alarm list's first alarm (those in ALARM come first): its detail."""
+    from mwaa_tui.ui.screens.alarm_detail import AlarmDetail
+    from mwaa_tui.ui.widgets.alarms import AlarmTable
+
+    table = app.main.query_one(AlarmTable)
+    table.focus()
+    table.move_cursor(row=0, animate=False)
+    await pilot.press("enter")
+    await wait(pilot, lambda: isinstance(app.screen, AlarmDetail), "the alarm's detail")
+
+
 SHOTS: list[tuple[str, tuple[int, int], float, Any]] = [
     # name, size, seconds into the story (the S3 sensor fails from 120 s to 270 s), keys
     ("main-80x24", (80, 24), 60.0, None),
@@ -100,6 +112,7 @@ SHOTS: list[tuple[str, tuple[int, int], float, Any]] = [
     ("incident-80x24", (80, 24), 262.0, None),
     ("find-120x40", (120, 40), 262.0, find_forbidden),
     ("task-log-120x40", (120, 40), 262.0, failed_task_log),
+    ("alarm-80x24", (80, 24), 262.0, alarm_detail),
     # The scheduler's heartbeat stale, the sensors' pool saturated.
     ("airflow-80x24", (80, 24), 244.0, airflow_pane),
     ("airflow-task-log-120x40", (120, 40), 244.0, airflow_task_log),

@@ -66,7 +66,7 @@ async def test_enter_opens_the_alarm_in_full_and_its_keys_work(
             " ".join(alarm.reason.split()),  # the whole reason, wrapped, not cut
         ):
             assert part in shown, (part, screen_lines(app))
-        assert "esc Close h History g Chart l Logs then" in " ".join(words(app, "Footer").split())
+        assert "esc Close h History g Chart l Logs around" in " ".join(words(app, "Footer").split())
 
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="its keys")

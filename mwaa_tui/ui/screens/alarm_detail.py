@@ -107,7 +107,7 @@ class AlarmDetail(ModalScreen[None]):
         Binding(
             "l",
             "logs",
-            "Logs then",
+            "Logs around",
             id="alarm.logs",
             tooltip="Every component's logs around the alarm's last state change",
         ),

@@ -33,7 +33,7 @@ class TrailDetail(ModalScreen[None]):
         Binding(
             "l",
             "logs",
-            "Logs then",
+            "Logs around",
             id="trail.logs",
             tooltip="Every component's logs in the minutes around this event",
         ),

@@ -140,7 +140,7 @@ class AlarmsPane(Vertical):
         Binding(
             "l",
             "logs",
-            "Logs then",
+            "Logs around",
             id="alarms.logs",
             tooltip="Every component's logs around the alarm's last state change",
         ),
