@@ -328,17 +328,38 @@ def _json(value: Any) -> str:
 # -- scrubbing at the file's edge -------------------------------------------------------------
 
 
+_CONTROLS = bytes([*range(32), 127])
+"""The ASCII characters that are not printable (`str.isprintable`)."""
+
+
+@cache
+def _unprintable(allowed: str) -> bytes:
+    return bytes(c for c in _CONTROLS if chr(c) not in allowed)
+
+
+def _printable(text: str, allowed: str = "") -> bool:
+    """Whether every character of `text` is printable or one of `allowed` (the sanitiser
+    keeps newlines; NUL joins a chunk's texts). ASCII text, the common case, is checked
+    by deleting its control bytes in one C pass, some 3x faster than `str.isprintable`."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _unprintable(allowed))) == len(raw)
+    for c in allowed:
+        text = text.replace(c, "")
+    return text.isprintable()
+
+
 def _safe(text: str) -> bool:
     """Nothing for the sanitiser to do: printable, but for newlines (which it keeps)."""
-    return text.isprintable() or ("\n" in text and text.replace("\n", "").isprintable())
+    return _printable(text, "\n")
 
 
 def _all_safe(events: tuple[LogEvent, ...]) -> bool:
-    """Whether no event of a batch has anything for the sanitiser (one joined test)."""
-    text = "".join([e.message for e in events])
-    if not (text.isprintable() or text.replace("\n", "").isprintable()):
+    """Whether no event of a batch has anything for the sanitiser (one joined test; a
+    batch names a few streams, each tested once)."""
+    if not _printable("".join([e.message for e in events]), "\n"):
         return False
-    return "".join([e.stream for e in events] + [e.event_id for e in events]).isprintable()
+    return _printable("".join({e.stream for e in events}) + "".join([e.event_id for e in events]))
 
 
 def _clean(text: str, redact_secrets: bool) -> str:
@@ -597,16 +618,13 @@ def _ints(blob: bytes) -> list[int]:
 
 def chunk_is_clean(chunk: Row | None) -> bool:
     """Whether the texts of a `log_chunks` row (its `LOG_CHUNK_COLUMNS`) hold nothing for
-    the sanitiser: one pass in C over each, the joins as they are read."""
+    the sanitiser: a pass in C over each, the joins as they are read."""
     if chunk is None:
         return True
     messages, event_ids = chunk[1], chunk[3]
     if not isinstance(messages, str) or not isinstance(event_ids, str):
         return False
-    text = messages.replace(_SEP, "")
-    if not (text.isprintable() or text.replace("\n", "").isprintable()):
-        return False
-    return event_ids.replace(_SEP, "").isprintable()
+    return _printable(messages, _SEP + "\n") and _printable(event_ids, _SEP)
 
 
 def log_batch_from_chunk(

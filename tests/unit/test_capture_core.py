@@ -266,6 +266,28 @@ def test_a_batch_its_poller_redacted_is_not_redacted_again_but_still_sanitised()
     assert "hunter2" not in message
 
 
+@pytest.mark.parametrize("allowed", ["", "\n", "\x00\n"])
+def test_the_fast_printable_check_agrees_with_isprintable(allowed: str) -> None:
+    # Every ASCII character, and a sample beyond (the Latin-1 controls, bidi overrides).
+    for code in [*range(256), 0x200B, 0x202E, 0x2028, 0x3000, 0xFEFF, 0x1F600]:
+        char = chr(code)
+        expected = char.isprintable() or char in allowed
+        for text in (char, f"plain text {char} more", f"{char}é"):
+            assert rec._printable(text, allowed) is expected, (code, text)
+
+
+@pytest.mark.parametrize("field", ["message", "stream", "event_id"])
+@pytest.mark.parametrize("bad", ["\x1b", "\x7f", "\r", "\u202e", "\x00"])
+def test_a_marked_batch_with_a_control_character_anywhere_is_cleaned(field: str, bad: str) -> None:
+    events = tuple(LogEvent("Worker", n, f"line {n}", f"s{n % 2}", str(n)) for n in range(50))
+    spoilt = replace(events[37], **{field: getattr(events[37], field) + bad})
+    batch = LogBatch("Worker", (*events[:37], spoilt, *events[38:]), redacted=True)
+    clean = scrub(batch, redact_secrets=True)
+    assert clean is not batch
+    assert bad not in getattr(clean.events[37], field)
+    assert clean.events[:37] == events[:37] and clean.events[38:] == events[38:]
+
+
 @register_opaque
 @dataclass(frozen=True, slots=True)
 class Pane:
