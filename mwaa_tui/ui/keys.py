@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from textual.actions import ActionError
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -100,11 +102,23 @@ def describe(owners: Iterable[tuple[DOMNode, Binding]], keymap: Mapping[str, str
     lines: list[KeyHelp] = []
     seen: set[str] = set()
     for owner, b in owners:
+        if not _available(owner, b):
+            continue
         label = keys_label(keymap.get(b.id, b.key) if b.id else b.key)
         if label not in seen:
             seen.add(label)
             lines.append(KeyHelp(label, b.tooltip or b.description, b, owner))
     return lines
+
+
+def _available(owner: DOMNode, binding: Binding) -> bool:
+    """False where the owner hides the action (`check_action` says False): a replay's keys
+    while live. None (shown, but disabled for now) still counts."""
+    try:
+        _, name, params = parse_action(binding.action)
+    except ActionError:
+        return True
+    return owner.check_action(name, params) is not False
 
 
 def panes(screen: Screen[Any]) -> list[Widget]:

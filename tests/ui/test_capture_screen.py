@@ -46,7 +46,15 @@ from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.trail import TrailTable
 from tests.conftest import put_events, wait_until
-from tests.ui.helpers import FAST, alarm_names, header_text, log_lines, screen_text, trail_names
+from tests.ui.helpers import (
+    FAST,
+    alarm_names,
+    header_text,
+    log_lines,
+    make_app,
+    screen_text,
+    trail_names,
+)
 
 APP_CSS = str(Path(mwaa_tui.ui.app.__file__).with_name("app.tcss"))
 """A subclass's stylesheet is looked for beside the subclass: point it at the app's."""
@@ -554,3 +562,37 @@ def test_a_recording_whose_file_fails_stops_once_and_the_panes_keep_filling(
     # What was written before the failure is still a recording.
     with Recording.open(path) as what_is_left:
         assert what_is_left.environment == "demo"
+
+
+async def test_the_question_mark_lists_the_replays_keys_in_a_replay(
+    synthetic: Path, trap: Trap
+) -> None:
+    from mwaa_tui.ui.screens.help import HelpScreen
+
+    app = replay_app(synthetic, trap, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: bool(log_lines(app)), what="lines")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        keys = {line.split("  ")[0] for line in help_screen.text.splitlines()}
+        assert {"Space", ">", "<", "]", "[", "@", "m", "'"} <= keys
+    assert trap.connections == 0
+
+
+async def test_live_the_question_mark_leaves_the_replays_keys_out(
+    aws_settings: AwsSettings,
+) -> None:
+    from mwaa_tui.ui.screens.help import HelpScreen
+
+    app = make_app(aws_settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        keys = {line.split("  ")[0] for line in help_screen.text.splitlines()}
+        assert "R" in keys and "m" in keys  # recording and bookmarks work live
+        assert not keys & {"Space", ">", "<", "]", "[", "@"}
