@@ -176,4 +176,7 @@ def test_a_chart_without_datapoints_says_which_range_it_looked_at() -> None:
     partial = series([FIXED_NOW + 60], [4.0])
     for s in (empty, partial):
         text = render_chart([s], [], 100, 20, span=(FIXED_NOW - 7 * DAY, FIXED_NOW + 600, 10800))
-        assert text.plain == "no datapoints from 11-18 12:00 to 11-25 12:10 (local time)"
+        assert (
+            text.plain
+            == "AmazonMWAA QueuedTasks (Sum): no datapoints from 11-18 12:00 to 11-25 12:10 (local time)"
+        )

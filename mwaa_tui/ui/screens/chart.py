@@ -100,7 +100,8 @@ def render_chart(
     if not any(s.values for s in series):
         # plotext draws an empty frame without an axis: say what was looked at instead.
         when = " to ".join(datetime.fromtimestamp(t).strftime(labels) for t in (left, right))
-        return Text(f"no datapoints from {when} (local time)", style="dim")
+        title = f"{series[0].namespace} {series[0].metric} ({series[0].stat}): " if series else ""
+        return Text(f"{title}no datapoints from {when} (local time)", style="dim")
     for index, s in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
         for i, (xs, ys) in enumerate(runs(s.timestamps, s.values, period)):
