@@ -14,7 +14,8 @@ from mwaa_tui.ui.screens.insights import InsightsSearch
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.picker import ChoicePicker
 from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskLog
-from mwaa_tui.ui.widgets.logview import MATCH_STYLE, LogView
+from mwaa_tui.ui.widgets.log_lines import MATCH_STYLE
+from mwaa_tui.ui.widgets.logview import LogView
 from tests.conftest import put_events, wait_until
 from tests.ui.helpers import log_lines, make_app, screen_text
 

@@ -139,7 +139,7 @@ async def test_find_brings_a_match_far_to_the_right_into_view() -> None:
 
 
 async def test_a_long_pause_keeps_counting_but_holds_only_a_buffer_of_lines() -> None:
-    from mwaa_tui.ui.widgets.logs import ComponentLog
+    from mwaa_tui.ui.widgets.component_log import ComponentLog
 
     class One(App[None]):
         def compose(self) -> ComposeResult:

@@ -12,7 +12,7 @@ from mwaa_tui.sandbox.trail_story import hostile_trail_event
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
-from mwaa_tui.ui.widgets.logs import ComponentLog
+from mwaa_tui.ui.widgets.component_log import ComponentLog
 from tests.conftest import wait_until
 from tests.ui.helpers import (
     alarm_names,

@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from mwaa_tui.core.format import stamp
-from mwaa_tui.core.logstate import LogBuffer, by_time
+from mwaa_tui.core.logstate import by_time
 from mwaa_tui.core.logview import (
-    TAGS,
     TIMES,
     VIEWS,
     LogFilter,
-    RowFilter,
     compile_matcher,
     compile_search,
     filter_rows,
-    format_row,
-    message_column,
     next_threshold,
 )
-from mwaa_tui.core.pane_note import LOGS_EMPTY, why_empty
 from mwaa_tui.core.snapshots import (
     ROW_COMPONENT,
     ROW_MESSAGE,
@@ -37,12 +30,12 @@ from mwaa_tui.core.snapshots import (
     ROW_TIME,
     LogBatch,
     LogConfig,
-    LogRow,
     SourceHealth,
 )
-from mwaa_tui.ui.text import LevelHighlighter
-from mwaa_tui.ui.widgets.logview import WRAP_INDENT, LogView
-from mwaa_tui.ui.widgets.note import EmptyNote
+from mwaa_tui.ui.widgets.component_log import ComponentLog
+from mwaa_tui.ui.widgets.log_keys import PANE_BINDINGS
+from mwaa_tui.ui.widgets.log_tabs import view_tabs
+from mwaa_tui.ui.widgets.logview import LogView
 
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
@@ -53,211 +46,12 @@ slow link those bytes, not the log volume, are the cost."""
 TIMES_NOTE = {"local": "times are local (T: none)", "off": "no times (T: UTC)"}
 
 
-class ComponentLog(Vertical):
-    """One component's tail (or the merged one), or its disabled state. Its events are
-    kept in a `LogBuffer`, so a new filter can draw them again and a pause can hold them."""
-
-    def __init__(self, view: str, capacity: int, **kwargs: object) -> None:
-        super().__init__(id=f"log-{view}", **kwargs)  # type: ignore[arg-type]
-        self.view = view
-        self.capacity = capacity
-        self.buffer = LogBuffer(capacity)
-        self.filter = LogFilter()
-        self.matcher: Callable[[str], bool] | None = None
-        self.keep = RowFilter(self.filter)
-        """The filter as it goes: which stream last showed which level."""
-        self.times = "utc"
-        self.enabled = False
-        """The component logs to CloudWatch (the merged view: always)."""
-        self.health: SourceHealth | None = None
-        self._health_at = 0.0
-
-    def compose(self) -> ComposeResult:
-        yield EmptyNote(id=f"log-note-{self.view}")
-        log = LogView(
-            max_lines=self.capacity, highlighter=LevelHighlighter(), id=f"log-view-{self.view}"
-        )
-        log.wrap_indent = self.hanging_indent()
-        yield log
-        yield Static("", classes="log-state", id=f"log-state-{self.view}")
-
-    def hanging_indent(self) -> int:
-        """Where a wrapped line's further rows start: under its message, past the time
-        (`HH:MM:SS `) and the merged view's tag."""
-        return message_column(tag=self.view == "All", times=self.times) or WRAP_INDENT
-
-    def set_health(self, health: SourceHealth | None, now: float) -> None:
-        """This view's source's health: an empty view says why it is empty."""
-        self.health, self._health_at = health, now
-        self._note()
-
-    def _note(self) -> None:
-        empty = self.enabled and not len(self.buffer.kept) and not self.buffer.pending
-        note = why_empty(self.health, self._health_at, LOGS_EMPTY) if empty else None
-        self.query_one(EmptyNote).show(note)
-
-    def set_config(self, config: LogConfig | None) -> None:
-        state = self.query_one(f"#log-state-{self.view}", Static)
-        self.enabled = config is not None and config.enabled
-        self._note()
-        if config is None:
-            state.update(Text("waiting for the environment…", style="dim"))
-            state.display = True
-        elif not config.enabled:
-            state.update(
-                Text(f"{config.component}: disabled (level {config.level or '?'})", style="dim")
-            )
-            state.display = True
-        else:
-            state.display = False
-
-    def shown(self, row: LogRow) -> bool:
-        """Whether the view would show `row` now (for counting what waits)."""
-        return self.keep.peek(row)
-
-    def _lines(self, rows: Iterable[LogRow]) -> list[tuple[str, LogRow]]:
-        """The display lines of `rows`, the next ones in time, that the filter passes."""
-        tag = self.view == "All"
-        keep, times = self.keep, self.times
-        return [(line, r) for r in rows if keep(r) for line in format_row(r, tag=tag, times=times)]
-
-    def queue(self, rows: Iterable[LogRow]) -> None:
-        self.buffer.add(rows, self.shown)
-
-    @property
-    def waiting(self) -> int:
-        """Events that arrived while paused and pass the filter."""
-        return self.buffer.waiting(self.shown)
-
-    def flush(self) -> None:
-        lines = self._lines(self.buffer.take())
-        if lines:
-            self.query_one(LogView).write_in_order(lines)
-        self._note()
-
-    def set_filter(self, flt: LogFilter, matcher: Callable[[str], bool] | None) -> None:
-        self.filter, self.matcher = flt, matcher
-        self.redraw()
-
-    def set_paused(self, paused: bool) -> None:
-        self.buffer.paused = paused
-        if not paused:
-            self.flush()
-            self.query_one(LogView).action_follow()
-
-    def redraw(self) -> None:
-        """Draw every kept event again (a new filter, times shown another way), keeping
-        the cursor on its line and that line on its screen row."""
-        log = self.query_one(LogView)
-        place = log.place()
-        self.keep = RowFilter(self.filter, self.matcher)
-        log.clear()
-        log.wrap_indent = self.hanging_indent()
-        log.write_rows(self._lines(self.buffer.everything()))
-        log.restore(place)
-
-    def reset(self) -> None:
-        """Forget every event: a new backfill is on its way."""
-        self.buffer.clear()
-        self.keep = RowFilter(self.filter, self.matcher)
-        self.query_one(LogView).clear()
-
-
 class LogPanes(Vertical):
     """The switcher of log views, their shared filter and search, and coalesced writes."""
 
     HELP_TITLE = "Logs"
 
-    BINDINGS = [
-        Binding(
-            "p",
-            "pause",
-            "Pause",
-            id="logs.pause",
-            tooltip="Pause the tail (new lines are counted); again to follow from the end",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="logs.filter",
-            tooltip="Show only lines containing text (re:PATTERN for a regular expression; "
-            "level:error or logger:airflow.task for a field of Airflow 3's JSON lines)",
-        ),
-        Binding(
-            "f",
-            "find",
-            "Find",
-            id="logs.find",
-            tooltip="Highlight text (or re:PATTERN) in this view and jump to the newest match",
-        ),
-        Binding(
-            "n", "find_next(True)", "Next", show=False, id="logs.next", tooltip="Next match (newer)"
-        ),
-        Binding(
-            "N",
-            "find_next(False)",
-            "Previous",
-            show=False,
-            id="logs.previous",
-            tooltip="Previous match (older)",
-        ),
-        Binding(
-            "L",
-            "level",
-            "Level",
-            show=False,
-            id="logs.level",
-            tooltip="Cycle the level threshold: all, WARNING and above, ERROR and above",
-        ),
-        Binding(
-            "c",
-            "clear",
-            "Clear",
-            show=False,
-            id="logs.clear",
-            tooltip="Clear the filter, the threshold and the search",
-        ),
-        Binding(
-            "t",
-            "tasks",
-            "Tasks",
-            id="logs.tasks",
-            tooltip="Browse task logs by DAG, run, task and attempt",
-        ),
-        Binding(
-            "i",
-            "insights",
-            "Insights",
-            show=False,
-            id="logs.insights",
-            tooltip="Search further back than the buffer with a CloudWatch Logs Insights query",
-        ),
-        Binding(
-            "b",
-            "since",
-            "Backfill",
-            show=False,
-            id="logs.since",
-            tooltip="Choose how far back the tail starts (reloads every view)",
-        ),
-        Binding(
-            "s",
-            "save",
-            "Save",
-            show=False,
-            id="logs.save",
-            tooltip="Save this view's buffer (as filtered) to a private file",
-        ),
-        Binding(
-            "T",
-            "clock",
-            "Times",
-            show=False,
-            id="logs.clock",
-            tooltip="Times in UTC, in local time, or none",
-        ),
-    ]
+    BINDINGS = PANE_BINDINGS
 
     class Save(Message):
         """Save these lines of one view."""
@@ -325,24 +119,8 @@ class LogPanes(Vertical):
         self._title()
 
     def _title(self) -> None:
-        """The views by number: the one shown reversed, a disabled component struck out.
-        Where they do not fit with two spaces between (80 columns), one: all six whole."""
-        full, tight = Text(), Text()
-        for i, view in enumerate(VIEWS):
-            cfg = self.configs.get(view)
-            style = "dim strike" if cfg is not None and not cfg.enabled else ""
-            label = f"{i + 1} {TAGS[view]}"
-            if view == self.current:
-                full.append(f" {label} ", style="bold reverse")
-                tight.append(f" {label} ", style="bold reverse")
-                continue
-            full.append(f" {label} ", style=style)
-            if tight and not tight.plain.endswith(" "):
-                tight.append(" ")
-            tight.append(label, style=style)
-        # The border keeps a corner, a rule and a space on each side of the title.
-        room = self.size.width - 6 if self.size.width else full.cell_len
-        self.border_title = full if full.cell_len <= room else tight
+        """The views' tabs, in the border title."""
+        self.border_title = view_tabs(self.current, self.configs, self.size.width)
 
     def current_log(self) -> LogView:
         return self.query_one(f"#log-view-{self.current}", LogView)
