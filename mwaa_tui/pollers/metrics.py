@@ -123,10 +123,15 @@ class MetricsPoller(Poller):
         # Complete periods only: a partial last period reads as a sudden drop.
         end = int(now) // period * period
         start = end - self.range_seconds
-        # While the first discovery runs, every series found is read: which rows the new
-        # panels put on screen is known only once they are drawn, and a second call for
-        # them would come a poll later (and make the count of calls depend on timing).
-        wanted = [s for s in self.series if self.visible is None or first or s.key in self.visible]
+        # While the first discovery runs, the series found since the last poll are read with
+        # those on screen: which rows the new panels take is known only once they are drawn,
+        # and a call for them then would come a poll later (and make the calls depend on
+        # timing).
+        wanted = [
+            s
+            for s in self.series
+            if self.visible is None or s.key in self.visible or (first and s.key not in self._last)
+        ]
         points: dict[str, dict[float, float]] = {s.key: {} for s in wanted}
         for offset in range(0, len(wanted), MAX_QUERIES_PER_CALL):
             chunk = wanted[offset : offset + MAX_QUERIES_PER_CALL]

@@ -27,7 +27,8 @@ def polling_plan(pollers: PollerRegistry) -> PollingPlan:
     if metrics is not None:
         visible = metrics.visible
         fetched = sum(1 for s in metrics.series if visible is None or s.key in visible)
-        metrics_interval = metrics.interval
+        # Not the one-second step of the first discovery: what the refresh settles to.
+        metrics_interval = metrics.base_interval if metrics.discovering else metrics.interval
         # One page per namespace at least; the matched panels hint at more.
         list_pages = 2 + len(metrics.series) // LISTED_PER_PAGE
     return PollingPlan(
