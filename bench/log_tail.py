@@ -135,7 +135,9 @@ def ingest(lines: int = 100_000, runs: int = 5) -> float:
         start = time.perf_counter()
         for chunk in range(0, lines, 1_000):
             page = raw[chunk : chunk + 1_000]
-            events = [to_event("Worker", e) for e in page if not follower.delivered(str(e["eventId"]))]
+            events = [
+                to_event("Worker", e) for e in page if not follower.delivered(str(e["eventId"]))
+            ]
             fresh = follower.accept(events)
             ring.extend(fresh)
             sum(1 for e in fresh if shown(e, flt, None))
