@@ -15,7 +15,8 @@ from textual.app import App, ComposeResult
 
 from mwaa_tui.core.snapshots import TrailBatch
 from mwaa_tui.core.trail import TrailFilter, filter_events, parse_event
-from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 
 NAMES = [
     "CreateCliToken",

@@ -72,7 +72,7 @@ async def airflow_pane(app: MwaaApp, pilot: Any) -> None:
 
 async def airflow_task_log(app: MwaaApp, pilot: Any) -> None:
     """From the Airflow pane, Enter on the newest failed task instance: its log."""
-    from mwaa_tui.ui.widgets.airflow import FailedTaskTable
+    from mwaa_tui.ui.widgets.airflow_tables import FailedTaskTable
 
     table = app.main.query_one(FailedTaskTable)
     table.focus()

@@ -11,7 +11,8 @@ import pytest
 
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.sandbox import Sandbox
-from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import FIXED_NOW, wait_until
 from tests.snapshots.test_snapshots import SOURCES, frozen_app, quiet, settle
 

@@ -15,7 +15,7 @@ from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricRow
-from mwaa_tui.ui.widgets.trail import TrailTable
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import put_events
 
 FAST = Intervals(environment=1.0, logs=0.3, metrics=2.0, alarms=0.5, trail=1.0)

@@ -23,8 +23,8 @@ from mwaa_tui.ui.screens.airflow import ImportErrorTrace
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.screens.task_logs import TaskLog
-from mwaa_tui.ui.widgets.airflow import (
-    AirflowPane,
+from mwaa_tui.ui.widgets.airflow import AirflowPane
+from mwaa_tui.ui.widgets.airflow_tables import (
     FailedTaskTable,
     ImportErrorTable,
     PoolTable,

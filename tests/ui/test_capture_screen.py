@@ -44,7 +44,7 @@ from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
-from mwaa_tui.ui.widgets.trail import TrailTable
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import put_events, wait_until
 from tests.ui.helpers import (
     FAST,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import math
 import random
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from mwaa_tui.ui.screens.task_logs import TaskBrowser, TaskGroup, TaskLog
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
-from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import put_events, wait_until
 from tests.ui.helpers import alarm_names, log_lines, make_app, screen_text, toasts, worker_lines
 
@@ -275,9 +277,10 @@ async def test_a_failed_save_and_a_broken_chart_are_notified_and_the_app_runs_on
         assert "AmazonMWAA Gone (Sum)" in screen_text(app)
         await pilot.press("escape")
 
-        # A point the chart cannot place is a bug in the data: reported, never an exit.
+        # A value the chart cannot draw is a bug in the data: reported, never an exit.
+        ten_minutes_ago = time.time() - 600
         broken = MetricSeries(
-            "bad", "Bad", "AmazonMWAA", "Bad", "Sum", "Count", (), (float("nan"),), (1.0,)
+            "bad", "Bad", "AmazonMWAA", "Bad", "Sum", "Count", (), (ten_minutes_ago,), (math.inf,)
         )
         app.query_one(MetricsPanel).post_message(MetricsPanel.ChartRequested(broken))
         await wait_until(pilot, lambda: bool(errors(app, "chart")), what="the chart failure")

@@ -32,7 +32,7 @@ from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.app import MwaaApp
 from mwaa_tui.ui.widgets.footer import FittedFooter
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
-from mwaa_tui.ui.widgets.trail import TrailTable, short_error
+from mwaa_tui.ui.widgets.trail_table import TrailTable, short_error
 
 NOW = 1_764_072_000.0
 COMPONENTS = ("DAGProcessing", "Scheduler", "Task", "WebServer", "Worker")

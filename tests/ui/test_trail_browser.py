@@ -17,7 +17,8 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.ui.app import Intervals, MwaaApp
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
-from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import wait_until
 from tests.ui.helpers import make_app, screen_text
 

@@ -15,7 +15,9 @@ from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.sandbox.trail_story import INCIDENT
 from mwaa_tui.ui.app import MwaaApp
 from mwaa_tui.ui.screens.trail_detail import TrailDetail
-from mwaa_tui.ui.widgets.trail import TrailFilterInput, TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_filter import TrailFilterInput
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import wait_until
 from tests.ui.helpers import make_app
 from tests.ui.screen_rows import body_rows, region_rows

@@ -26,7 +26,8 @@ from mwaa_tui.core.snapshots import (
     PoolRow,
     TaskInstanceRow,
 )
-from mwaa_tui.ui.widgets.airflow import header_badge, header_health, unique_keys
+from mwaa_tui.ui.widgets.airflow_health import header_badge, header_health
+from mwaa_tui.ui.widgets.airflow_tables import unique_keys
 
 T0 = 1_764_072_000.0
 

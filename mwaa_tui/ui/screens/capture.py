@@ -25,7 +25,7 @@ from mwaa_tui.ui.capture import LiveCapture, Mark, ReplayCapture, state_updates
 from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.logview import LogView
-from mwaa_tui.ui.widgets.trail import TrailTable
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 
 if TYPE_CHECKING:
     from mwaa_tui.ui.screens.main import MainScreen

@@ -42,7 +42,8 @@ from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.status import StatusLine
 from mwaa_tui.ui.widgets.timeline import recording_badge, replay_badge, replay_lead
-from mwaa_tui.ui.widgets.trail import TrailPane, TrailTable
+from mwaa_tui.ui.widgets.trail import TrailPane
+from mwaa_tui.ui.widgets.trail_table import TrailTable
 
 BORDERS = (
     ("metrics", "metrics"),

@@ -15,7 +15,7 @@ from mwaa_tui.core.logview import TAGS
 from mwaa_tui.core.snapshots import EnvironmentSnapshot, LastUpdate
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.ui.text import ENV_STATUS_STYLE, SEVERITY_STYLE, without_colour
-from mwaa_tui.ui.widgets.airflow import header_badge, header_health
+from mwaa_tui.ui.widgets.airflow_health import header_badge, header_health
 
 LIFE_ICON = {"ok": "●", "warn": "◌", "error": "✖"}
 
