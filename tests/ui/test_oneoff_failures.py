@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import math
 import random
 import subprocess
 import sys
@@ -276,9 +277,10 @@ async def test_a_failed_save_and_a_broken_chart_are_notified_and_the_app_runs_on
         assert "AmazonMWAA Gone (Sum)" in screen_text(app)
         await pilot.press("escape")
 
-        # A point the chart cannot place is a bug in the data: reported, never an exit.
+        # A value the chart cannot draw is a bug in the data: reported, never an exit.
+        ten_minutes_ago = time.time() - 600
         broken = MetricSeries(
-            "bad", "Bad", "AmazonMWAA", "Bad", "Sum", "Count", (), (float("nan"),), (1.0,)
+            "bad", "Bad", "AmazonMWAA", "Bad", "Sum", "Count", (), (ten_minutes_ago,), (math.inf,)
         )
         app.query_one(MetricsPanel).post_message(MetricsPanel.ChartRequested(broken))
         await wait_until(pilot, lambda: bool(errors(app, "chart")), what="the chart failure")
