@@ -165,7 +165,7 @@ def under_load(seconds: float = 60.0, rate: float = 500.0, presses: int = 60) ->
         # the status line (and holds the tail while paused).
         by_key: dict[str, list[float]] = {"?": [], "p": []}
         for _ in range(presses // 2):
-            by_key["?"].append(app.press(b"?", b"Show every key binding"))
+            by_key["?"].append(app.press(b"?", b"mwaa-tui keys"))
             time.sleep(0.3)
             app.press(b"\x1b", b"Pause")  # back: the footer's Pause is drawn again
             time.sleep(0.3 + random.random())

@@ -314,9 +314,12 @@ class MwaaApp(App[int]):
                 fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
 
     def _saw(self, kind: str) -> None:
+        first = kind not in self.state.seen
         if self.state.saw(kind):
             self.call_after_refresh(self._mark, "all_data")
             self.call_after_refresh(self._freeze_heap)
+        if first:
+            self.call_after_refresh(self._mark, f"data:{kind}")
 
     def _freeze_heap(self) -> None:
         """Once every pane has data, what exists (modules, AWS models, widgets) lives as long

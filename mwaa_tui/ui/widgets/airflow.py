@@ -60,6 +60,8 @@ class AirflowPane(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.snapshot: AirflowSnapshot | None = None
+        self._now = 0.0
+        self._built = False
         self._notes: list[tuple[str, str]] | None = None
         self._drawn: dict[str, str] = {}
         """What each heading and the title show: redrawn only when that changes (the pane
@@ -67,34 +69,31 @@ class AirflowPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="airflow-notes")
-        with Vertical(id="airflow-lists"):
-            with Horizontal(id="airflow-row-runs"):
-                with Vertical(id="airflow-tasks-box", classes="airflow-section"):
-                    yield Static("", id="airflow-tasks-head", classes="airflow-head")
-                    yield FailedTaskTable(id="airflow-tasks")
-                with Vertical(id="airflow-runs-box", classes="airflow-section"):
-                    yield Static("", id="airflow-runs-head", classes="airflow-head")
-                    yield RunTable(id="airflow-runs")
-            with Horizontal(id="airflow-row-files"):
-                with Vertical(id="airflow-errors-box", classes="airflow-section"):
-                    yield Static("", id="airflow-errors-head", classes="airflow-head")
-                    yield ImportErrorTable(id="airflow-errors")
-                with Vertical(id="airflow-pools-box", classes="airflow-section"):
-                    yield Static("", id="airflow-pools-head", classes="airflow-head")
-                    yield PoolTable(id="airflow-pools")
+        yield Vertical(id="airflow-lists")
 
     def on_mount(self) -> None:
         self.border_title = health_title(None)
         self.show(None, 0.0)
+        # The tables are built once the first frame is on screen: four tables and their
+        # styles took a third of a second before the monitor's first paint, and Airflow's
+        # first answer comes seconds later anyway.
+        self.call_after_refresh(self._build)
+
+    async def _build(self) -> None:
+        await self.query_one("#airflow-lists").mount_all(_sections())
+        self._built = True
+        self.show(self.snapshot, self._now)
 
     def show(self, snapshot: AirflowSnapshot | None, now: float) -> None:
-        self.snapshot = snapshot
+        self.snapshot, self._now = snapshot, now
         title = health_title(snapshot)
         if self._changed("title", title):
             self.border_title = title
         self._show_notes(notes(snapshot))
         lists = self.query_one("#airflow-lists")
         lists.display = snapshot is None or snapshot.available
+        if not self._built:
+            return
         if snapshot is None or not snapshot.available:
             for which in ("tasks", "runs", "errors", "pools"):
                 self._update(which, Text("…", style="dim"))
@@ -178,7 +177,8 @@ class AirflowPane(Vertical):
 
     def focus_first(self) -> None:
         """Focus the failed tasks (what Enter opens a log from)."""
-        self.query_one(FailedTaskTable).focus()
+        for table in self.query(FailedTaskTable):
+            table.focus()
 
 
 def _bad(section: str, snapshot: AirflowSnapshot) -> bool:
@@ -189,3 +189,24 @@ def _bad(section: str, snapshot: AirflowSnapshot) -> bool:
     if section == "import errors":
         return bool(snapshot.import_errors)
     return any(p.saturated for p in snapshot.pools)
+
+
+def _sections() -> list[Horizontal]:
+    """The four lists, two rows of two: a heading over each table."""
+
+    def section(which: str, table: RowsTable) -> Vertical:
+        head = Static("", id=f"airflow-{which}-head", classes="airflow-head")
+        return Vertical(head, table, id=f"airflow-{which}-box", classes="airflow-section")
+
+    return [
+        Horizontal(
+            section("tasks", FailedTaskTable(id="airflow-tasks")),
+            section("runs", RunTable(id="airflow-runs")),
+            id="airflow-row-runs",
+        ),
+        Horizontal(
+            section("errors", ImportErrorTable(id="airflow-errors")),
+            section("pools", PoolTable(id="airflow-pools")),
+            id="airflow-row-files",
+        ),
+    ]
