@@ -114,3 +114,13 @@ def write_keys(path: Path, keys: tuple[str, str]) -> None:
     path.write_text(
         f"[default]\naws_access_key_id = {keys[0]}\naws_secret_access_key = {keys[1]}\n"
     )
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Screens that show local time show UTC, wherever the tests run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()

@@ -67,14 +67,7 @@ ALARM = Alarm(
 )
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    """Screens that show local time show UTC, wherever the tests run."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        yield
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 class Host(App[None]):

@@ -6,8 +6,6 @@ chart's x axis covers the range asked for."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,13 +25,7 @@ HOUR, DAY = 3600, 86400
 RANGE = dict((label, seconds) for seconds, label in RANGES)
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        yield
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 class Panel(App[None]):
