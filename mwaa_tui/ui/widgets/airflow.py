@@ -81,6 +81,8 @@ class AirflowPane(Vertical):
 
     async def _build(self) -> None:
         await self.query_one("#airflow-lists").mount_all(_sections())
+        if not self.query("#airflow-pools-head"):
+            return  # the app is leaving: what was mounted has gone again
         self._built = True
         self.show(self.snapshot, self._now)
 
@@ -92,8 +94,8 @@ class AirflowPane(Vertical):
         self._show_notes(notes(snapshot))
         lists = self.query_one("#airflow-lists")
         lists.display = snapshot is None or snapshot.available
-        if not self._built:
-            return
+        if not self._built or not self.query(PoolTable):
+            return  # not built yet, or taken down as the app leaves
         if snapshot is None or not snapshot.available:
             for which in ("tasks", "runs", "errors", "pools"):
                 self._update(which, Text("…", style="dim"))
@@ -142,7 +144,8 @@ class AirflowPane(Vertical):
 
     def _update(self, which: str, text: Text) -> None:
         if self._changed(which, text):
-            self.query_one(f"#airflow-{which}-head", Static).update(text)
+            for head in self.query(f"#airflow-{which}-head").results(Static):
+                head.update(text)
 
     def _changed(self, part: str, text: Text) -> bool:
         shown = text.markup
