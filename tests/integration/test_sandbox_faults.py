@@ -469,7 +469,7 @@ def sandbox_command(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], lis
             "--state",
             "deleted",
             "--outage",
-            "0.5@1",
+            "1@3",  # room for the first call before it on a loaded machine
             "--throttle",
             "all=0",
         ],
@@ -498,21 +498,26 @@ def test_the_sandbox_command_plays_state_and_outage(
     text = "\n".join(banner)
     assert "  export AWS_DISABLE_HOST_PREFIX_INJECTION=true" in banner, text
     assert "host prefixes break a custom endpoint" in text
-    assert "outage: down for 0.5 s, 1 s after start-up" in text
+    assert "outage: down for 1 s, 3 s after start-up" in text
     url = next(line.split("=", 1)[1] for line in banner if "AWS_ENDPOINT_URL=" in line)
     port = int(url.rsplit(":", 1)[1])
-    mwaa = botocore.session.Session().create_client(
-        "mwaa",
-        region_name="eu-west-1",
-        endpoint_url=url,
-        aws_access_key_id=DEMO_CREDENTIALS[0],
-        aws_secret_access_key=DEMO_CREDENTIALS[1],
-        config=NO_RETRIES,
-    )
+
+    def client() -> Any:
+        # A new connection each time: the outage cuts the open ones, and a client without
+        # retries would meet that on its kept-alive connection.
+        return botocore.session.Session().create_client(
+            "mwaa",
+            region_name="eu-west-1",
+            endpoint_url=url,
+            aws_access_key_id=DEMO_CREDENTIALS[0],
+            aws_secret_access_key=DEMO_CREDENTIALS[1],
+            config=NO_RETRIES,
+        )
+
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
-        mwaa.get_environment(Name="demo")
+        client().get_environment(Name="demo")
     wait_for(lambda: refused(port), what="the outage")
     wait_for(lambda: not refused(port), what="the end of the outage")
-    assert mwaa.list_environments()["Environments"] == []
+    assert client().list_environments()["Environments"] == []
     proc.terminate()
     assert proc.wait(timeout=10) == 0
