@@ -145,6 +145,13 @@ def test_follow_delivers_every_line_exactly_once_under_throttling(
             [(start + i * 50, f"line {i:04d}") for i in range(batch * 30, batch * 30 + 30)],
         )
         tail.until(lambda seen, b=batch: f"line {b * 30 + 29:04d}" in seen, what=f"batch {batch}")
+    # The fault must have been exercised, whatever the seed: a run that met no throttle
+    # (0.7 ** 12 of them at 30 %) reads on until one comes.
+    for extra in range(60):
+        if sandbox.faults.injected["throttle"]:
+            break
+        put(sandbox, group, "numbered", [(int(time.time() * 1000), f"extra {extra}")])
+        tail.until(lambda seen, m=f"extra {extra}": m in seen, what=f"extra {extra}")
     # Two more polls re-read the same window: a duplicate would show before the marks.
     for mark in ("mark 1", "mark 2"):
         put(sandbox, group, "numbered", [(int(time.time() * 1000), mark)])
