@@ -86,7 +86,7 @@ def port_of(sandbox: Sandbox) -> int:
 def refused(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):  # down, or going down as we connect
         return True
     return False
 
