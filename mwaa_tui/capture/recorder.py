@@ -26,6 +26,8 @@ from pathlib import Path
 
 from mwaa_tui import __version__
 from mwaa_tui.core.recording import (
+    BULK_FROM,
+    BULK_TABLES,
     COLUMNS,
     FORMAT,
     SCHEMA,
@@ -35,6 +37,8 @@ from mwaa_tui.core.recording import (
     Encoder,
     Row,
     bookmark_row,
+    bulk_insert_statement,
+    bulk_rows,
     insert_statement,
     recordable,
     scrub,
@@ -148,6 +152,8 @@ class Recorder:
         self._wake = threading.Event()
         self._closing = False
         self._size = 0
+        self._bulk = True
+        """Whether this SQLite has JSON, for `bulk_insert_statement`."""
         self._db = self._create(region)
         self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
         self._thread.start()
@@ -355,7 +361,7 @@ class Recorder:
             self._db.execute("BEGIN")
             for table in COLUMNS:
                 if rows.get(table):
-                    self._db.executemany(insert_statement(table), rows[table])
+                    self._insert(table, rows[table])
             self._db.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -363,6 +369,17 @@ class Recorder:
             self._fail(exc)
             return
         self.recorded += encoded
+
+    def _insert(self, table: str, rows: list[Row]) -> None:
+        if self._bulk and table in BULK_TABLES and len(rows) >= BULK_FROM:
+            try:
+                self._db.execute(bulk_insert_statement(table), (bulk_rows(rows),))
+                return
+            except sqlite3.OperationalError as exc:
+                if "no such function" not in str(exc):
+                    raise
+                self._bulk = False  # an SQLite built without JSON: a row at a time
+        self._db.executemany(insert_statement(table), rows)
 
     def _fail(self, exc: BaseException) -> None:
         if self.failure is None:

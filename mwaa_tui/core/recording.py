@@ -781,3 +781,23 @@ def bookmark_from_row(row: Row) -> Bookmark:
 def insert_statement(table: str) -> str:
     marks = ", ".join("?" * COLUMNS[table])
     return f"INSERT INTO {table} VALUES ({marks})"
+
+
+BULK_TABLES = frozenset({"log_errors"})
+"""Tables that take many rows a second (a busy tail's ERROR lines: hundreds) and hold no
+blob: written by `bulk_insert_statement`, all rows in one statement."""
+BULK_FROM = 8
+"""Rows from which a bulk table's rows go in one statement."""
+
+
+def bulk_insert_statement(table: str) -> str:
+    """An INSERT of every row of a JSON array of rows (`bulk_rows`), in one statement:
+    SQLite steps through them in C, where `executemany` hands each row across the GIL
+    (a writer thread beside a busy event loop pays for every crossing)."""
+    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(COLUMNS[table]))
+    return f"INSERT INTO {table} SELECT {values} FROM json_each(?)"
+
+
+def bulk_rows(rows: list[Row]) -> str:
+    """Rows of strings, integers, floats and None as one JSON array (exact both ways)."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))

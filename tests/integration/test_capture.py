@@ -941,3 +941,33 @@ def test_a_doctored_recording_is_sanitised_on_the_way_out(
     text = capsys.readouterr().out
     assert not any(c in text for c in ESCAPES)
     assert "copied" in text and "asked" in text
+
+
+@pytest.mark.parametrize("errors", [3, 40])
+def test_error_lines_reach_the_report_one_by_one_or_in_bulk(
+    tmp_path: Path, errors: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A busy tail's ERROR lines go into the file in one statement (`bulk_insert_statement`),
+    a few a row at a time: both read back as they went in, numbers as numbers."""
+    path = tmp_path / "errors.sqlite"
+    recorder = Recorder(path, "demo", started=START)
+    events = tuple(
+        LogEvent(
+            "Worker", 1_764_072_000_000 + n, f"ERROR - failure {n} \"quoted\" \\ é", "s",
+            f"{n:056d}", level="ERROR" if n < errors else "INFO",
+        )
+        for n in range(errors + 5)
+    )  # fmt: skip
+    recorder.record(LogBatch("Worker", events, redacted=True), START)
+    recorder.close()
+    db = sqlite3.connect(path)
+    rows = db.execute(
+        "SELECT id, batch, timestamp, typeof(timestamp), message, level FROM log_errors"
+    ).fetchall()
+    db.close()
+    assert rows == [
+        (n + 1, 1, e.timestamp, "integer", e.message, "ERROR")
+        for n, e in enumerate(events[:errors])
+    ]
+    assert main(["report", str(path)]) == 0
+    assert 'failure 0 "quoted" \\ é' in capsys.readouterr().out
