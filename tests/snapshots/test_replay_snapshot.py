@@ -11,10 +11,12 @@ import pytest
 
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.capture import Recording
+from mwaa_tui.core.recording import Mark
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.ui.app import MwaaApp
-from mwaa_tui.ui.capture import LiveCapture, Mark, ReplayCapture
+from mwaa_tui.ui.capture import LiveCapture
+from mwaa_tui.ui.replay import ReplayCapture
 from tests.conftest import FIXED_NOW, wait_until
 from tests.snapshots.test_snapshots import frozen_app, settle
 from tests.ui.helpers import make_app

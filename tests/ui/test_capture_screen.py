@@ -36,8 +36,9 @@ from mwaa_tui.core.snapshots import (
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.app import AppConfig, MwaaApp
-from mwaa_tui.ui.capture import LiveCapture, ReplayCapture
-from mwaa_tui.ui.screens.capture import BookmarkList, TextPrompt
+from mwaa_tui.ui.capture import LiveCapture
+from mwaa_tui.ui.replay import ReplayCapture
+from mwaa_tui.ui.screens.bookmarks import BookmarkList, TextPrompt
 from mwaa_tui.ui.screens.chart import MetricChart
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.widgets.alarms import AlarmTable
