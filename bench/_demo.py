@@ -13,14 +13,22 @@ import tempfile
 import termios
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 
 class DemoProcess:
     """`mwaa-tui --demo` on a pty of the given size, its output drained in a thread."""
 
-    def __init__(self, columns: int = 120, rows: int = 40, endpoint: str | None = None) -> None:
-        """With `endpoint`, monitor a sandbox running in another process instead."""
+    def __init__(
+        self,
+        columns: int = 120,
+        rows: int = 40,
+        endpoint: str | None = None,
+        extra: Sequence[str] = (),
+    ) -> None:
+        """With `endpoint`, monitor a sandbox running in another process instead; `extra`
+        arguments follow (`--record FILE`)."""
         self.timings = Path(tempfile.mkstemp(prefix="mwaa-tui-timings-")[1])
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -29,6 +37,7 @@ class DemoProcess:
         if endpoint:
             args = ["--env", "demo", "--region", "eu-west-1", "--endpoint-url", endpoint]
             env.update(AWS_ACCESS_KEY_ID="AKIASANDBOXDEMO00000", AWS_SECRET_ACCESS_KEY="x")
+        args += extra
         self.started = time.time()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mwaa_tui", *args],
@@ -53,6 +62,10 @@ class DemoProcess:
             if not chunk:
                 return
             self.bytes_out += len(chunk)
+            self.received(chunk)
+
+    def received(self, chunk: bytes) -> None:
+        """What a subclass keeps of the output: nothing here."""
 
     def events(self) -> dict[str, float]:
         out: dict[str, float] = {}

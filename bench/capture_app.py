@@ -31,59 +31,23 @@ the writer cost twice what it did an hour earlier; the target is not reached.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
-import pty
 import statistics
-import struct
-import subprocess
-import sys
 import tempfile
-import termios
-import threading
 import time
 from pathlib import Path
 
+from bench._demo import DemoProcess
 from bench.log_tail import Feeder
-from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 
 
-class App:
-    """`mwaa-tui` against the feeder's endpoint on a pty, its output drained."""
+class App(DemoProcess):
+    """`mwaa-tui` against the feeder's endpoint on a pty at 120x40, its output drained."""
 
     def __init__(self, endpoint: str, record: Path | None) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        env = dict(
-            os.environ,
-            TERM="xterm-256color",
-            AWS_ACCESS_KEY_ID=DEMO_CREDENTIALS[0],
-            AWS_SECRET_ACCESS_KEY=DEMO_CREDENTIALS[1],
-        )
-        args = ["--env", "demo", "--region", "eu-west-1", "--endpoint-url", endpoint]
-        if record is not None:
-            args += ["--record", str(record)]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mwaa_tui", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.master = master
-        threading.Thread(target=self._drain, daemon=True).start()
+        super().__init__(endpoint=endpoint, extra=["--record", str(record)] if record else ())
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                if not os.read(self.master, 65536):
-                    return
-            except OSError:
-                return
-
-    def cpu_seconds(self) -> tuple[float, float]:
+    def thread_seconds(self) -> tuple[float, float]:
         """CPU seconds of the whole process and of its main thread (the event loop): what
         the other threads take, the recorder's writer above all, is the difference."""
         tick = os.sysconf("SC_CLK_TCK")
@@ -99,15 +63,6 @@ class App:
                 main = cpu
         return total, main
 
-    def quit(self) -> None:
-        try:
-            os.write(self.master, b"q")
-            self.proc.wait(timeout=30)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            os.close(self.master)
-
 
 def cpu_share(endpoint: str, seconds: float, record: Path | None) -> tuple[float, float]:
     """Percent of one core over `seconds`, after 15 s to start and backfill: the whole
@@ -115,9 +70,9 @@ def cpu_share(endpoint: str, seconds: float, record: Path | None) -> tuple[float
     app = App(endpoint, record)
     try:
         time.sleep(15)
-        (cpu0, main0), t0 = app.cpu_seconds(), time.monotonic()
+        (cpu0, main0), t0 = app.thread_seconds(), time.monotonic()
         time.sleep(seconds)
-        (cpu1, main1), elapsed = app.cpu_seconds(), time.monotonic() - t0
+        (cpu1, main1), elapsed = app.thread_seconds(), time.monotonic() - t0
         return 100 * (cpu1 - cpu0) / elapsed, 100 * ((cpu1 - main1) - (cpu0 - main0)) / elapsed
     finally:
         app.quit()

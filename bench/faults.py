@@ -364,17 +364,9 @@ class WatchedDemo(DemoProcess):
         self.output = bytearray()
         super().__init__(endpoint=endpoint)
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.bytes_out += len(chunk)
-            if len(self.output) < 256 * 2**20:
-                self.output += chunk
+    def received(self, chunk: bytes) -> None:
+        if len(self.output) < 256 * 2**20:
+            self.output += chunk
 
     def text(self) -> str:
         return ANSI.sub(b"", bytes(self.output)).decode(errors="replace")

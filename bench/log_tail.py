@@ -64,22 +64,12 @@ class WatchedApp(DemoProcess):
         self._total = 0
         super().__init__(endpoint=endpoint)
 
-    def _drain(self) -> None:
-        import os
-
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.bytes_out += len(chunk)
-            with self._lock:
-                self._tail += chunk
-                self._total += len(chunk)
-                del self._tail[: max(0, len(self._tail) - 4_000_000)]
-                self._lock.notify_all()
+    def received(self, chunk: bytes) -> None:
+        with self._lock:
+            self._tail += chunk
+            self._total += len(chunk)
+            del self._tail[: max(0, len(self._tail) - 4_000_000)]
+            self._lock.notify_all()
 
     def position(self) -> int:
         with self._lock:

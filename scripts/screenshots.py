@@ -215,7 +215,8 @@ async def record_incident(sandbox: Sandbox, phase: float, path: Path) -> None:
 
 async def replay_shot(sandbox: Sandbox, name: str, size: tuple[int, int], phase: float) -> Path:
     from mwaa_tui.capture import Recording
-    from mwaa_tui.ui.capture import Mark, ReplayCapture
+    from mwaa_tui.core.recording import Mark
+    from mwaa_tui.ui.replay import ReplayCapture
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "incident.sqlite"

@@ -197,6 +197,22 @@ class Bookmark:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """What `m` marks: a log line, an alarm, a CloudTrail event, or the moment."""
+
+    kind: str
+    target: str = ""
+    text: str = ""
+    """The marked thing as shown, kept with the bookmark."""
+
+    @property
+    def label(self) -> str:
+        return {"log": "log line", "alarm": "alarm", "trail": "CloudTrail event"}.get(
+            self.kind, "this moment"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class AlarmChange:
     """One alarm moving between states, as two successive alarm snapshots showed it."""
 

@@ -37,11 +37,12 @@ from mwaa_tui.core.snapshots import (
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.base import Poller
 from mwaa_tui.settings import AppConfig, Intervals
-from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, ReplayCapture, open_capture
+from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, open_capture
 from mwaa_tui.ui.colours import fit_colours
 from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, check_keymap, sections
 from mwaa_tui.ui.messages import Updated
 from mwaa_tui.ui.registry import PollerRegistry
+from mwaa_tui.ui.replay import ReplayCapture
 from mwaa_tui.ui.screens.help import HelpScreen
 from mwaa_tui.ui.screens.main import MainScreen
 from mwaa_tui.ui.screens.picker import EnvironmentPicker

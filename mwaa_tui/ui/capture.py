@@ -13,21 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-from textual.notifications import SeverityLevel
 
 from mwaa_tui.capture import (
     Recorder,
-    Recording,
     RecordingError,
-    ReplaySource,
     default_recording_path,
 )
-from mwaa_tui.capture.replay import SPEEDS, ReplayStatus
 from mwaa_tui.core.format import human_bytes
-from mwaa_tui.core.recording import Bookmark
+from mwaa_tui.core.recording import Bookmark, Mark
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import (
     CallRecord,
@@ -36,13 +31,10 @@ from mwaa_tui.core.snapshots import (
     Update,
 )
 from mwaa_tui.core.state import MonitorState
-from mwaa_tui.core.timeline import Marker, seek_target
 from mwaa_tui.settings import AppConfig
+from mwaa_tui.ui.replay import Notify, ReplayCapture
 
 log = logging.getLogger(__name__)
-
-Notify = Callable[[str, SeverityLevel], None]
-"""(message, severity): one notification, plain text."""
 
 CALLS_EVERY = 5.0
 """Seconds between handing the client layer's call records to a live recording."""
@@ -52,22 +44,6 @@ NOT_IN_REPLAY = "not available in a replay: it would call AWS, and a replay make
 def not_in_replay(what: str) -> str:
     """What a key that needs AWS says in a replay."""
     return f"{what}: {NOT_IN_REPLAY}"
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """What `m` marks: a log line, an alarm, a CloudTrail event, or the moment."""
-
-    kind: str
-    target: str = ""
-    text: str = ""
-    """The marked thing as shown, kept with the bookmark."""
-
-    @property
-    def label(self) -> str:
-        return {"log": "log line", "alarm": "alarm", "trail": "CloudTrail event"}.get(
-            self.kind, "this moment"
-        )
 
 
 def state_updates(state: MonitorState) -> list[Update]:
@@ -212,97 +188,6 @@ class LiveCapture:
 
     def list_bookmarks(self) -> list[Bookmark]:
         return sorted(self.bookmarks, key=lambda b: b.at)
-
-
-class ReplayCapture:
-    """A replay: the recording, and the source that plays it through the app's `emit`."""
-
-    replaying = True
-
-    def __init__(
-        self,
-        recording: Recording,
-        emit: Callable[[Update], None],
-        *,
-        clock: Callable[[], float],
-        buffer_lines: int,
-        notify: Notify,
-    ) -> None:
-        self.recording = recording
-        self.notify = notify
-        self.source = ReplaySource(recording, emit, clock=clock, buffer_lines=buffer_lines)
-
-    @property
-    def name(self) -> str:
-        return self.recording.path.name
-
-    def now(self) -> float:
-        """The recorded moment on screen: the app's clock in a replay."""
-        return self.source.now()
-
-    def status(self) -> ReplayStatus:
-        return self.source.status()
-
-    def markers(self) -> tuple[Marker, ...]:
-        return self.recording.markers()
-
-    async def run(self) -> None:
-        if self.recording.damaged:
-            self.notify(sanitize(self.recording.damaged), "warning")
-        await self.source.run()
-
-    # -- the keys ------------------------------------------------------------------------------
-
-    def toggle(self) -> None:
-        source = self.source
-        if source.finished:
-            source.seek(self.recording.start)  # Space at the end plays it again
-            source.resume()
-            return
-        source.toggle()
-
-    def faster(self) -> float:
-        return self.source.faster()
-
-    def slower(self) -> float:
-        earlier = [s for s in SPEEDS if s < self.source.speed]
-        self.source.set_speed(earlier[-1] if earlier else SPEEDS[-1])
-        return self.source.speed
-
-    def next_marker(self) -> Marker | None:
-        return self.source.next_marker()
-
-    def previous_marker(self) -> Marker | None:
-        return self.source.previous_marker()
-
-    def seek(self, at: float) -> None:
-        self.source.seek(at)
-
-    def seek_text(self, text: str) -> str:
-        """Seek to what the user typed; "" when done, else why not (for the user)."""
-        recording = self.recording
-        try:
-            at = seek_target(
-                text, start=recording.start, end=self.source.end, position=self.source.now()
-            )
-        except ValueError as exc:
-            return str(exc)
-        self.seek(at)
-        return ""
-
-    def bookmark(self, at: float, mark: Mark, note: str) -> Bookmark | None:
-        """Store a bookmark in the file; None (after saying why) if it cannot be."""
-        try:
-            return self.recording.add_bookmark(at, mark.kind, mark.target, note, mark.text)
-        except RecordingError as exc:
-            self.notify(sanitize(str(exc)), "error")
-            return None
-
-    def list_bookmarks(self) -> list[Bookmark]:
-        return self.recording.bookmarks()  # a damaged file lists what it can still read
-
-    def close(self) -> None:
-        self.recording.close()
 
 
 Capture = LiveCapture | ReplayCapture

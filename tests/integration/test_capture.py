@@ -62,6 +62,7 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.sandbox.trail_story import hostile_trail_event
+from tests.clock import FakeClock
 from tests.conftest import put_events
 
 SECRET_LINE = "connecting to postgres with password=hunter2 as AKIAIOSFODNN7EXAMPLE"
@@ -292,17 +293,6 @@ def test_the_report_needs_no_credentials_and_writes_a_private_file(
 
 START = 1_764_072_000.0
 BUFFER = 100
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
 
 
 def synthetic_updates(minutes: float = 10, lines: int = 10) -> Iterator[tuple[float, object]]:

@@ -11,10 +11,13 @@ import pytest
 
 from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.capture import Recording
+from mwaa_tui.core.recording import Mark
 from mwaa_tui.pollers.alarms import AlarmsPoller
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.ui.app import MwaaApp
-from mwaa_tui.ui.capture import LiveCapture, Mark, ReplayCapture
+from mwaa_tui.ui.capture import LiveCapture
+from mwaa_tui.ui.replay import ReplayCapture
+from tests.clock import FakeClock
 from tests.conftest import FIXED_NOW, wait_until
 from tests.snapshots.test_snapshots import frozen_app, settle
 from tests.ui.helpers import make_app
@@ -23,18 +26,10 @@ SPAN = 120.0
 """The recording runs two minutes: everything at the start, an alarm change at its end."""
 
 
-class Clock:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 async def record_frozen_demo(sandbox: Sandbox, path: Path) -> None:
     """The frozen demo as the snapshots of the main screen show it, recorded by the app;
     two minutes on, an alarm goes into ALARM."""
-    clock = Clock(FIXED_NOW)
+    clock = FakeClock(FIXED_NOW)
     live = frozen_app(sandbox)
     app = make_app(
         live.config.aws,
@@ -73,7 +68,7 @@ def replay(path: Path) -> MwaaApp:
         environment=recording.environment,
         replay=recording,
         initial=recording.first_environment(),
-        replay_clock=Clock(0.0),
+        replay_clock=FakeClock(0.0),
     )
 
 

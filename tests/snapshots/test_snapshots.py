@@ -12,7 +12,8 @@ from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.server import DEMO_CREDENTIALS
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.app import Intervals, MwaaApp
-from mwaa_tui.ui.widgets.metrics import MetricRow, MetricsPanel
+from mwaa_tui.ui.widgets.metric_row import MetricRow
+from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from tests.conftest import FIXED_NOW, wait_until
 from tests.ui.helpers import make_app
 

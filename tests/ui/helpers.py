@@ -14,7 +14,7 @@ from mwaa_tui.ui.app import AppConfig, Intervals, MwaaApp
 from mwaa_tui.ui.widgets.alarms import AlarmTable
 from mwaa_tui.ui.widgets.header import EnvironmentHeader
 from mwaa_tui.ui.widgets.logview import LogView
-from mwaa_tui.ui.widgets.metrics import MetricRow
+from mwaa_tui.ui.widgets.metric_row import MetricRow
 from mwaa_tui.ui.widgets.trail_table import TrailTable
 from tests.conftest import put_events
 

@@ -13,7 +13,7 @@ from mwaa_tui.aws.clients import AwsSettings
 from mwaa_tui.sandbox import Faults, Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
-from mwaa_tui.ui.widgets.metrics import MetricRow
+from mwaa_tui.ui.widgets.metric_row import MetricRow
 from mwaa_tui.ui.widgets.status import StatusLine
 from tests.conftest import put_events, wait_until, write_keys
 from tests.ui.helpers import (

@@ -36,8 +36,9 @@ from mwaa_tui.core.snapshots import (
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
 from mwaa_tui.ui.app import AppConfig, MwaaApp
-from mwaa_tui.ui.capture import LiveCapture, ReplayCapture
-from mwaa_tui.ui.screens.capture import BookmarkList, TextPrompt
+from mwaa_tui.ui.capture import LiveCapture
+from mwaa_tui.ui.replay import ReplayCapture
+from mwaa_tui.ui.screens.bookmarks import BookmarkList, TextPrompt
 from mwaa_tui.ui.screens.chart import MetricChart
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.widgets.alarms import AlarmTable
@@ -45,6 +46,7 @@ from mwaa_tui.ui.widgets.logs import LogPanes
 from mwaa_tui.ui.widgets.logview import LogView
 from mwaa_tui.ui.widgets.metrics import MetricsPanel
 from mwaa_tui.ui.widgets.trail_table import TrailTable
+from tests.clock import FakeClock
 from tests.conftest import put_events, wait_until
 from tests.ui.helpers import (
     FAST,
@@ -115,17 +117,6 @@ def trap() -> Iterator[Trap]:
     t.close()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 def replay_app(path: Path, trap: Trap, clock: FakeClock | None = None) -> Watched:
     """`mwaa-tui replay FILE` as the CLI builds it, pointed at an endpoint that counts."""
     recording = Recording.open(path)
@@ -138,6 +129,19 @@ def replay_app(path: Path, trap: Trap, clock: FakeClock | None = None) -> Watche
             replay=recording,
             intervals=FAST,
             **extra,
+        )
+    )
+
+
+def recording_demo(aws_settings: AwsSettings, path: Path, save_dir: Path) -> Watched:
+    """`mwaa-tui --env demo --record PATH` against the sandbox."""
+    return Watched(
+        AppConfig(
+            aws=aws_settings,
+            environment="demo",
+            intervals=FAST,
+            record_path=path,
+            save_dir=save_dir,
         )
     )
 
@@ -163,15 +167,7 @@ async def test_the_demo_recorded_by_the_app_replays_offline_on_the_same_screen(
     demo: Simulator, sandbox: Sandbox, aws_settings: AwsSettings, tmp_path: Path, trap: Trap
 ) -> None:
     path = tmp_path / "demo.sqlite"
-    live = Watched(
-        AppConfig(
-            aws=aws_settings,
-            environment="demo",
-            intervals=FAST,
-            record_path=path,
-            save_dir=tmp_path,
-        )
-    )
+    live = recording_demo(aws_settings, path, tmp_path)
     async with live.run_test(size=(160, 48)) as pilot:
         await wait_until(
             pilot,
@@ -392,15 +388,7 @@ async def test_bookmarks_added_live_and_in_replay_survive_reopening(
     demo: Simulator, aws_settings: AwsSettings, tmp_path: Path, trap: Trap
 ) -> None:
     path = tmp_path / "marked.sqlite"
-    live = Watched(
-        AppConfig(
-            aws=aws_settings,
-            environment="demo",
-            intervals=FAST,
-            record_path=path,
-            save_dir=tmp_path,
-        )
-    )
+    live = recording_demo(aws_settings, path, tmp_path)
     async with live.run_test(size=(160, 48)) as pilot:
         await wait_until(
             pilot, lambda: bool(log_lines(live) and alarm_names(live)), what="lines and alarms"

@@ -17,7 +17,8 @@ import mwaa_tui.ui
 from mwaa_tui.core.snapshots import MetricSeries, MetricsSnapshot
 from mwaa_tui.core.sparkline import BARS
 from mwaa_tui.ui.screens.chart import MetricChart, render_chart
-from mwaa_tui.ui.widgets.metrics import RANGES, MetricsPanel, SparkCells
+from mwaa_tui.ui.widgets.metric_row import SparkCells
+from mwaa_tui.ui.widgets.metrics import RANGES, MetricsPanel
 from tests.conftest import FIXED_NOW
 
 STYLES = Path(mwaa_tui.ui.__file__).parent / "app.tcss"

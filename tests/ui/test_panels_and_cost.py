@@ -15,7 +15,7 @@ from mwaa_tui.core.cost import CostEstimate
 from mwaa_tui.core.snapshots import CallSummary, OperationPace
 from mwaa_tui.sandbox import Sandbox
 from mwaa_tui.sandbox.simulator import Simulator
-from mwaa_tui.ui.widgets.metrics import MetricRow
+from mwaa_tui.ui.widgets.metric_row import MetricRow
 from mwaa_tui.ui.widgets.status import StatusLine
 from tests.conftest import wait_until
 from tests.ui.helpers import make_app, metric_labels, screen_text

@@ -10,7 +10,7 @@ import pytest
 
 from mwaa_tui.capture import Recorder, Recording
 from mwaa_tui.capture.replay import ReplayStatus
-from mwaa_tui.core.recording import CallBatch, ReplayReset
+from mwaa_tui.core.recording import CallBatch, Mark, ReplayReset
 from mwaa_tui.core.snapshots import (
     Alarm,
     AlarmsSnapshot,
@@ -26,7 +26,8 @@ from mwaa_tui.core.snapshots import (
 )
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.core.timeline import Marker, seek_target
-from mwaa_tui.ui.capture import LiveCapture, Mark, ReplayCapture, state_updates
+from mwaa_tui.ui.capture import LiveCapture, state_updates
+from mwaa_tui.ui.replay import ReplayCapture
 from mwaa_tui.ui.widgets.timeline import recording_badge, replay_badge, replay_lead, track_width
 
 START = 1_764_072_000.0

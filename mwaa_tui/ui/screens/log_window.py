@@ -29,6 +29,7 @@ from mwaa_tui.ui.keys import HELP
 from mwaa_tui.ui.screens.line_detail import LineDetail
 from mwaa_tui.ui.text import LevelHighlighter
 from mwaa_tui.ui.widgets.logview import LogView
+from mwaa_tui.ui.widgets.prompt import PromptLine
 
 
 class LogWindow(ModalScreen[None]):
@@ -99,7 +100,6 @@ class LogWindow(ModalScreen[None]):
         self.matcher: Callable[[str], bool] | None = None
         self.search_text = ""
         self.found = ""
-        self._prompt = "filter"
 
     @classmethod
     async def around(
@@ -130,7 +130,7 @@ class LogWindow(ModalScreen[None]):
                 style="dim",
             )
             yield Static(head)
-            yield Input(id="log-window-prompt")
+            yield PromptLine(id="log-window-prompt")
             log = LogView(highlighter=LevelHighlighter(), id="log-window-lines")
             log.wrap_indent = message_column(tag=True)
             yield log
@@ -138,7 +138,6 @@ class LogWindow(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#log-window-prompt", Input).display = False
         self.query_one("#log-window-status", Static).display = False
         log = self.query_one(LogView)
         if self.rows:
@@ -186,19 +185,15 @@ class LogWindow(ModalScreen[None]):
         status.update(Text("   ".join(parts), style="bold"))
         status.display = bool(parts)
 
-    def _ask(self, mode: str, value: str, placeholder: str) -> None:
-        self._prompt = mode
-        box = self.query_one("#log-window-prompt", Input)
-        box.placeholder = placeholder
-        box.value = value
-        box.display = True
-        box.focus()
-
     def action_filter(self) -> None:
-        self._ask("filter", self.filter.text, "filter: text or re:PATTERN; Enter, Esc cancels")
+        self.query_one(PromptLine).ask(
+            "filter", self.filter.text, "filter: text or re:PATTERN; Enter, Esc cancels"
+        )
 
     def action_find(self) -> None:
-        self._ask("find", self.search_text, "find: text or re:PATTERN; Enter, Esc cancels")
+        self.query_one(PromptLine).ask(
+            "find", self.search_text, "find: text or re:PATTERN; Enter, Esc cancels"
+        )
 
     def action_find_next(self, forward: bool) -> None:
         if not self.search_text:
@@ -224,8 +219,8 @@ class LogWindow(ModalScreen[None]):
         event.stop()
         event.input.display = False
         self.view.focus()
-        value = event.value.strip()
-        if self._prompt == "find":
+        value, mode = event.value.strip(), self.query_one(PromptLine).mode
+        if mode == "find":
             pattern, error = compile_search(value)
             if not error:
                 self.search_text, self.found = value, ""
@@ -238,11 +233,11 @@ class LogWindow(ModalScreen[None]):
                 self.filter, self.matcher = LogFilter(value), matcher
                 self._draw()
         if error:
-            self.notify(error, title=self._prompt.title(), severity="error", markup=False)
+            self.notify(error, title=mode.title(), severity="error", markup=False)
         self._status()
 
     def on_key(self, event: events.Key) -> None:
-        box = self.query_one("#log-window-prompt", Input)
+        box = self.query_one(PromptLine)
         if event.key == "escape" and box.has_focus:
             box.display = False
             self.view.focus()

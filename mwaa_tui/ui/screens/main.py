@@ -5,34 +5,32 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import DataTable
 
 from mwaa_tui.core.callstats import worst_pace
 from mwaa_tui.core.cost import project_cost
 from mwaa_tui.core.format import health_line
 from mwaa_tui.core.health import expired_advice
-from mwaa_tui.core.logview import TAGS, VIEWS
-from mwaa_tui.core.snapshots import ErrorInfo, LogBatch, SourceHealth
+from mwaa_tui.core.snapshots import ErrorInfo, LogBatch
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.settings import AppConfig
-from mwaa_tui.ui.capture import Capture, ReplayCapture
-from mwaa_tui.ui.keys import HELP, QUIT
+from mwaa_tui.ui.capture import Capture
 from mwaa_tui.ui.polling import current_paces, polling_plan
 from mwaa_tui.ui.registry import PollerRegistry
+from mwaa_tui.ui.replay import ReplayCapture
 from mwaa_tui.ui.screens.airflow import ImportErrorTrace
-from mwaa_tui.ui.screens.capture import CAPTURE_BINDINGS, CaptureKeys
+from mwaa_tui.ui.screens.borders import HealthBorders
+from mwaa_tui.ui.screens.capture import CaptureKeys
 from mwaa_tui.ui.screens.environment import EnvironmentDetail
 from mwaa_tui.ui.screens.layout import PaneLayout
+from mwaa_tui.ui.screens.main_keys import MAIN_BINDINGS
 from mwaa_tui.ui.screens.requests import PaneRequests
 from mwaa_tui.ui.screens.sources import SourcesScreen, sources_view
-from mwaa_tui.ui.text import SEVERITY_STYLE
 from mwaa_tui.ui.widgets.airflow import AirflowPane
 from mwaa_tui.ui.widgets.alarms import AlarmsPane
 from mwaa_tui.ui.widgets.footer import FittedFooter
@@ -45,68 +43,13 @@ from mwaa_tui.ui.widgets.timeline import recording_badge, replay_badge, replay_l
 from mwaa_tui.ui.widgets.trail import TrailPane
 from mwaa_tui.ui.widgets.trail_table import TrailTable
 
-BORDERS = (
-    ("metrics", "metrics"),
-    ("alarms", "alarms"),
-    ("trail", "cloudtrail"),
-    ("airflow", "airflow"),
-)
-"""The panes whose border shows one source's health (the log panes pick theirs)."""
-
 
 class MainScreen(Screen[None]):
     """Draws `state`; the app tells it what changed. Pane requests become screens here."""
 
     HELP_TITLE = "Main screen"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Two bindings of `!`, listed first so a narrow footer has room: the footer shows
-        # the first only while a source fails (check_action); the second, never shown,
-        # keeps the key working otherwise.
-        Binding(
-            "!",
-            "sources('failing')",
-            "Errors",
-            id="sources",
-            tooltip="Every source's health and last error in full, with the IAM fix",
-        ),
-        Binding("!", "sources('all')", show=False, id="sources-quiet"),
-        # A replay's keys come next, before the live ones (live, they are hidden).
-        *CAPTURE_BINDINGS,
-        QUIT,
-        HELP,
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Poll every source now"),
-        Binding(
-            "E",
-            "environment",
-            "Environment",
-            show=False,
-            id="environment",
-            tooltip="The environment in full: status, settings, the last update's error whole",
-        ),
-        Binding(
-            "z", "zoom", "Zoom", id="zoom", tooltip="Fullscreen the focused pane (again: back)"
-        ),
-        Binding(
-            "a",
-            "airflow",
-            "Airflow",
-            id="airflow",
-            tooltip="Airflow's own view: failed runs and tasks, import errors, pools "
-            "(on screen from 120x40; smaller, fullscreen; again: back)",
-        ),
-        *[
-            Binding(
-                str(i + 1),
-                f"view('{view}')",
-                TAGS.get(view, view),
-                show=i == 0,
-                id=f"view-{view}",
-                tooltip=f"Log view: {view if i else 'all components merged'}",
-            )
-            for i, view in enumerate(VIEWS)
-        ],
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(
         self, config: AppConfig, state: MonitorState, pollers: PollerRegistry, capture: Capture
@@ -120,7 +63,7 @@ class MainScreen(Screen[None]):
         self.capture_keys = CaptureKeys(self, capture)
         self.requests = PaneRequests(self, config, state, pollers, capture)
         self.pane_layout = PaneLayout(self)
-        self._borders: dict[str | None, tuple[str, str]] = {}
+        self.borders = HealthBorders(self, state)
         self._sources_failing = False
         self._ticks = 0
 
@@ -190,20 +133,7 @@ class MainScreen(Screen[None]):
         self._header()  # an unhealthy component is badged there
 
     def show_health(self) -> None:
-        """Each pane's border: its source's health (the merged view: the worst log's).
-        An empty pane's body says why it is empty, from the same health."""
-        state, outages, now = self.state, self._outages(), self.now
-        for pane, source in BORDERS:
-            health = state.health_of(source, outages)
-            widget = self.query_one(f"#{pane}")
-            self._border(widget, health)
-            if isinstance(widget, MetricsPanel | AlarmsPane | TrailPane):
-                widget.set_health(health, now)
-        panes = self.query_one(LogPanes)
-        healths = {view: state.health_of(f"logs:{view}", outages) for view in VIEWS[1:]}
-        healths["All"] = state.worst_health(state.log_sources, outages)
-        panes.set_health(healths, now)
-        self._border(panes, healths.get(panes.current))
+        self.borders.show(self._outages(), self.now)
 
     def tick(self) -> None:
         """Once a second: health ages, the status line moves, relative times advance."""
@@ -262,13 +192,6 @@ class MainScreen(Screen[None]):
         self.query_one(EnvironmentHeader).show(
             self.state, self.now, health_line(health, self.now), replay=replay
         )
-
-    def _border(self, pane: Widget, health: SourceHealth | None) -> None:
-        text, severity = line = health_line(health, self.now)
-        if self._borders.get(pane.id) != line:  # a border change repaints the whole pane
-            self._borders[pane.id] = line
-            pane.border_subtitle = Text(text, style=SEVERITY_STYLE[severity])
-            pane.set_class(severity == "error", "-failing")
 
     # -- keys ------------------------------------------------------------------------------
 

@@ -16,9 +16,10 @@ from mwaa_tui.core.state import MonitorState
 from mwaa_tui.pollers.metrics import MetricsPoller
 from mwaa_tui.pollers.trail import TrailPoller
 from mwaa_tui.settings import AppConfig
-from mwaa_tui.ui.capture import Capture, ReplayCapture, not_in_replay
+from mwaa_tui.ui.capture import Capture, not_in_replay
 from mwaa_tui.ui.oneoff import open_screen, run_oneoff, save_file
 from mwaa_tui.ui.registry import PollerRegistry
+from mwaa_tui.ui.replay import ReplayCapture
 from mwaa_tui.ui.screens.airflow import task_log_screen
 from mwaa_tui.ui.screens.alarm_detail import AlarmDetail
 from mwaa_tui.ui.screens.alarm_history import AlarmHistory

@@ -36,6 +36,7 @@ from mwaa_tui.ui.widgets.component_log import ComponentLog
 from mwaa_tui.ui.widgets.log_keys import PANE_BINDINGS
 from mwaa_tui.ui.widgets.log_tabs import view_tabs
 from mwaa_tui.ui.widgets.logview import LogView
+from mwaa_tui.ui.widgets.prompt import PromptLine
 
 FLUSH_DELAY = 0.1
 """Seconds between a batch arriving and the views drawing it: batches that arrive
@@ -85,19 +86,17 @@ class LogPanes(Vertical):
         self.found = ""
         """Where the last search landed, e.g. `3 of 17`."""
         self.paused = False
-        self._prompt = "filter"
         self._flush_timer: Timer | None = None
         self._flushed_at = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Input(id="log-prompt")
+        yield PromptLine(id="log-prompt")
         with ContentSwitcher(initial="log-All"):
             for view in VIEWS:
                 yield ComponentLog(view, self.capacity)
         yield Static("", id="log-status")
 
     def on_mount(self) -> None:
-        self.query_one("#log-prompt", Input).display = False
         self.query_one("#log-status", Static).display = False
         # While paused, the "N new" count moves once a second.
         self.set_interval(1.0, self._count_waiting)
@@ -232,23 +231,17 @@ class LogPanes(Vertical):
             view.set_paused(self.paused)
         self._status()
 
-    def _ask(self, mode: str, value: str, placeholder: str) -> None:
-        self._prompt = mode
-        box = self.query_one("#log-prompt", Input)
-        box.placeholder = placeholder
-        box.value = value
-        box.display = True
-        box.focus()
-
     def action_filter(self) -> None:
-        self._ask(
+        self.query_one(PromptLine).ask(
             "filter",
             self.filter.text,
             "filter: text, re:PATTERN or level:error; Enter applies, Esc cancels",
         )
 
     def action_find(self) -> None:
-        self._ask("find", self.search_text, "find: text, or re:PATTERN; Enter finds, Esc cancels")
+        self.query_one(PromptLine).ask(
+            "find", self.search_text, "find: text, or re:PATTERN; Enter finds, Esc cancels"
+        )
 
     def action_insights(self) -> None:
         self.post_message(self.InsightsRequested(self.current, self.search_text))
@@ -263,16 +256,16 @@ class LogPanes(Vertical):
         event.stop()
         event.input.display = False
         self.current_log().focus()
-        value = event.value.strip()
-        if self._prompt == "find":
+        value, mode = event.value.strip(), self.query_one(PromptLine).mode
+        if mode == "find":
             error = self.apply_search(value)
         else:
             error = self.apply_filter(LogFilter(value, self.filter.level))
         if error:
-            self.notify(error, title=self._prompt.title(), severity="error", markup=False)
+            self.notify(error, title=mode.title(), severity="error", markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        box = self.query_one("#log-prompt", Input)
+        box = self.query_one(PromptLine)
         if event.key == "escape" and box.has_focus:
             box.display = False
             self.current_log().focus()
