@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from textual.actions import ActionError
@@ -85,7 +85,12 @@ class Section:
 def own_bindings(node: DOMNode | type[DOMNode]) -> list[Binding]:
     """The bindings this project's classes give `node`, with something to say. Textual's
     own (a table's cursor keys, an input's editing keys) are the widgets' business."""
-    cls = node if isinstance(node, type) else type(node)
+    return list(_class_bindings(node if isinstance(node, type) else type(node)))
+
+
+@cache
+def _class_bindings(cls: type[DOMNode]) -> tuple[Binding, ...]:
+    # Bindings are class attributes: `?` asks for every widget's, once per class is enough.
     out: list[Binding] = []
     for klass in reversed(cls.__mro__):
         if not klass.__module__.startswith(PACKAGE):
@@ -93,7 +98,7 @@ def own_bindings(node: DOMNode | type[DOMNode]) -> list[Binding]:
         for b in klass.__dict__.get("BINDINGS", ()):
             if isinstance(b, Binding) and (b.description or b.tooltip) and b not in out:
                 out.append(b)
-    return out
+    return tuple(out)
 
 
 def describe(owners: Iterable[tuple[DOMNode, Binding]], keymap: Mapping[str, str]) -> list[KeyHelp]:
@@ -126,7 +131,7 @@ def panes(screen: Screen[Any]) -> list[Widget]:
     each log view inside them)."""
     found: list[Widget] = []
     for widget in screen.query("*"):
-        if own_bindings(widget) and not any(widget in w.walk_children() for w in found):
+        if _class_bindings(type(widget)) and not any(a in found for a in widget.ancestors):
             found.append(widget)
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -53,21 +54,24 @@ class HelpScreen(ModalScreen[None]):
         )
 
     def compose(self) -> ComposeResult:
+        # One Static for the whole text: a widget per section cost more to mount and lay
+        # out than the tables cost to render, and `?` should answer at once under load.
+        parts: list[RenderableType] = [Text("mwaa-tui keys", style="bold")]
+        for section in self.sections:
+            table = Table(
+                box=None,
+                show_header=False,
+                padding=(0, 2, 0, 0),
+                title=Text(self._title(section), style="bold underline"),
+                title_justify="left",
+            )
+            table.add_column(style="bold cyan", no_wrap=True, width=16)
+            table.add_column(ratio=1)
+            for line in section.lines:
+                table.add_row(line.keys, Text(line.what))
+            parts.append(table)
+        parts.append(Text("\n".join(NOTES), style="dim"))
+        parts.append(Text("Esc, q or ? closes this.", style="italic dim"))
         with VerticalScroll(id="help-body"):
-            yield Static(Text("mwaa-tui keys", style="bold"))
-            for section in self.sections:
-                table = Table(
-                    box=None,
-                    show_header=False,
-                    padding=(0, 2, 0, 0),
-                    title=Text(self._title(section), style="bold underline"),
-                    title_justify="left",
-                )
-                table.add_column(style="bold cyan", no_wrap=True, width=16)
-                table.add_column(ratio=1)
-                for line in section.lines:
-                    table.add_row(line.keys, Text(line.what))
-                yield Static(table)
-            yield Static(Text("\n".join(NOTES), style="dim"))
-            yield Static(Text("Esc, q or ? closes this.", style="italic dim"))
+            yield Static(Group(*parts), id="help-text")
         yield Footer()
