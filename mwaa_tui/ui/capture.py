@@ -15,12 +15,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mwaa_tui.capture import (
-    Recorder,
-    RecordingError,
-    default_recording_path,
-)
 from mwaa_tui.core.format import human_bytes
 from mwaa_tui.core.recording import Bookmark, Mark
 from mwaa_tui.core.sanitize import sanitize
@@ -33,6 +29,9 @@ from mwaa_tui.core.snapshots import (
 from mwaa_tui.core.state import MonitorState
 from mwaa_tui.settings import AppConfig
 from mwaa_tui.ui.replay import Notify, ReplayCapture
+
+if TYPE_CHECKING:
+    from mwaa_tui.capture import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +103,9 @@ class LiveCapture:
         if not name:
             self.notify("pick an environment first: there is nothing to record yet", "warning")
             return None
+        # Loaded when a recording starts: a session that never records need not import it.
+        from mwaa_tui.capture import Recorder, RecordingError, default_recording_path
+
         try:
             if path is None:
                 path = default_recording_path(name, now=self.clock(), base=self.directory)

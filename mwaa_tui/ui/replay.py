@@ -4,15 +4,20 @@ the pollers would stand, through the app's `emit`, on the app's clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
-from mwaa_tui.capture import Recording, RecordingError, ReplaySource
-from mwaa_tui.capture.replay import SPEEDS, ReplayStatus
 from mwaa_tui.core.recording import Bookmark, Mark
 from mwaa_tui.core.sanitize import sanitize
 from mwaa_tui.core.snapshots import Update
 from mwaa_tui.core.timeline import Marker, seek_target
+
+if TYPE_CHECKING:
+    # The capture package is loaded by a replay (or a recording) only: a live session that
+    # never records does not import it (start-up).
+    from mwaa_tui.capture import Recording
+    from mwaa_tui.capture.replay import ReplayStatus
 
 Notify = Callable[[str, SeverityLevel], None]
 """(message, severity): one notification, plain text."""
@@ -34,6 +39,8 @@ class ReplayCapture:
     ) -> None:
         self.recording = recording
         self.notify = notify
+        from mwaa_tui.capture import ReplaySource
+
         self.source = ReplaySource(recording, emit, clock=clock, buffer_lines=buffer_lines)
 
     @property
@@ -69,6 +76,8 @@ class ReplayCapture:
         return self.source.faster()
 
     def slower(self) -> float:
+        from mwaa_tui.capture import SPEEDS
+
         earlier = [s for s in SPEEDS if s < self.source.speed]
         self.source.set_speed(earlier[-1] if earlier else SPEEDS[-1])
         return self.source.speed
@@ -96,6 +105,8 @@ class ReplayCapture:
 
     def bookmark(self, at: float, mark: Mark, note: str) -> Bookmark | None:
         """Store a bookmark in the file; None (after saying why) if it cannot be."""
+        from mwaa_tui.capture import RecordingError
+
         try:
             return self.recording.add_bookmark(at, mark.kind, mark.target, note, mark.text)
         except RecordingError as exc:
