@@ -3,6 +3,9 @@
 .venv/bin/python -m bench.capture              # medians of 5 runs, a one-hour demo recording
 .venv/bin/python -m bench.capture --runs 3 --minutes 10
 
+The seek here is the file's side (decoding the moment's updates); bench.replay_app times a
+seek in the app, to the panes drawn.
+
 - Recording overhead at 5 components x 500 lines/s: CPU of the record path (the emit
   path's `record()` and the writer thread, scrubbing, encoding and committing) per second
   of data, against the app's own CPU target at that rate (< 35 % of one core, see

@@ -83,19 +83,26 @@ class LogBuffer:
         self.kept.extend(rows)
         self.pending.extend(rows)
         excess = len(self.pending) - self.capacity
-        if excess > 0:  # a long pause: only the newest `capacity` can be shown anyway
+        if excess <= 0:
+            return
+        if self.paused:  # a long pause: only the newest `capacity` can be shown anyway
             gone, self.pending = self.pending[:excess], self.pending[excess:]
             self.dropped += sum(1 for r in gone if shown(r))
+        elif excess > self.capacity:
+            # Not paused, what goes past `capacity` before the next draw is never shown
+            # (a replay's seek hands over a whole buffer a batch at a time): cut now and
+            # then, not with a copy of the list and a filter test at every batch.
+            del self.pending[:excess]
 
     def waiting(self, shown: Callable[[LogRow], bool]) -> int:
         """Events that arrived while paused and pass the filter."""
-        return sum(1 for r in self.pending if shown(r)) + self.dropped
+        return sum(1 for r in self.pending[-self.capacity :] if shown(r)) + self.dropped
 
     def take(self) -> list[LogRow]:
         """The events to draw now, oldest first (none while paused)."""
         if self.paused or not self.pending:
             return []
-        batch, self.pending, self.dropped = self.pending, [], 0
+        batch, self.pending, self.dropped = self.pending[-self.capacity :], [], 0
         # Components are polled at different moments: in the merged view an older line
         # is no news, and goes in its place. Lateness is the follower's verdict.
         batch.sort(key=by_time)

@@ -261,6 +261,9 @@ class MwaaApp(App[int]):
             case ReplayReset():
                 state.reset()
                 main.reset()
+                # The seek's updates are queued behind this one: draw them all at once
+                # after the last, not a repaint spacing later.
+                self.call_later(main.settle)
             case unknown:
                 assert_never(unknown)
 

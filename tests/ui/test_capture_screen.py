@@ -347,6 +347,28 @@ async def test_speed_pause_markers_and_seek_on_the_replays_clock(
     assert trap.connections == 0
 
 
+async def test_a_seek_is_drawn_once_its_updates_are_in_not_a_repaint_later(
+    synthetic: Path, trap: Trap
+) -> None:
+    """The log panes draw at most once a second while a tail streams in; a seek's lines
+    are drawn right after the last of its updates, backwards and forwards."""
+    app = replay_app(synthetic, trap, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: bool(log_lines(app)), what="the first lines")
+        await pilot.press("space")
+        # At 12:02 the newest lines are step 40's (lines 600-614); 12:00:30 is step 10's.
+        for at, newest, oldest_gone in (
+            (START + 120, "DAGProcessing line 614", "line 615"),
+            (START + 30, "DAGProcessing line 164", "line 165"),
+            (START + 450, "DAGProcessing line 2264", "line 2265"),
+        ):
+            replay_of(app).seek(at)
+            await pilot.pause()
+            shown = log_lines(app)
+            assert shown and newest in shown[-1], (at, shown[-3:])
+            assert not any(oldest_gone in line for line in shown)
+
+
 async def test_keys_that_would_call_aws_say_so_in_a_replay(synthetic: Path, trap: Trap) -> None:
     app = replay_app(synthetic, trap, FakeClock())
     async with app.run_test(size=(120, 40)) as pilot:

@@ -106,11 +106,16 @@ class MainScreen(Screen[None]):
 
     def reset(self) -> None:
         """A replay seeks: forget what is drawn; the state at the new moment follows."""
-        self.query_one(LogPanes).reset()
+        self.query_one(LogPanes).reset(hold=True)
         self.show_trail(older=False)
         self.show_alarms()
         self.show_airflow()
         self.show_health()
+
+    def settle(self) -> None:
+        """After a seek's updates: the log panes draw the moment now."""
+        if not self.app._exit:
+            self.query_one(LogPanes).settle()
 
     def show_metrics(self) -> None:
         if self.state.metrics is not None:

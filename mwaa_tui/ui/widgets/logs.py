@@ -87,6 +87,8 @@ class LogPanes(Vertical):
         """Where the last search landed, e.g. `3 of 17`."""
         self.paused = False
         self._flush_timer: Timer | None = None
+        self._settling = False
+        """Reset, and waiting for `settle` to draw the backfill at once."""
         self._flushed_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -140,7 +142,7 @@ class LogPanes(Vertical):
         # The merged view shows events at once and keeps itself in time order.
         self.query_one("#log-All", ComponentLog).queue(rows)
         # Draw soon, once for the batches of several components arriving together.
-        if self._flush_timer is None and batch.events:
+        if self._flush_timer is None and batch.events and not self._settling:
             since = time.monotonic() - self._flushed_at
             delay = max(FLUSH_DELAY, REPAINT_SPACING - since)
             self._flush_timer = self.set_timer(delay, self._flush_due)
@@ -150,10 +152,21 @@ class LogPanes(Vertical):
         self._flushed_at = time.monotonic()
         self.flush()
 
-    def reset(self) -> None:
-        """Empty every view before a new backfill."""
+    def reset(self, *, hold: bool = False) -> None:
+        """Empty every view before a new backfill; `hold` (a replay's seek, whose updates
+        are all queued already) draws nothing until `settle`."""
         for view in self.views():
             view.reset()
+        if hold:
+            if self._flush_timer is not None:
+                self._flush_timer.stop()
+            self._flush_timer = None
+            self._settling = True
+
+    def settle(self) -> None:
+        """Draw what the reset's backfill brought, at once."""
+        self._settling = False
+        self._flush_due()
 
     def flush(self) -> None:
         for pane in self.query(ComponentLog):
