@@ -3,10 +3,7 @@ monitor's state and onto the main screen (`screens/main.py`), which draws it."""
 
 from __future__ import annotations
 
-import gc
-import json
 import os
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar, assert_never
@@ -41,6 +38,7 @@ from mwaa_tui.ui.capture import CALLS_EVERY, LiveCapture, open_capture
 from mwaa_tui.ui.colours import fit_colours
 from mwaa_tui.ui.keys import HELP, QUIT, KeyCommands, check_keymap, sections
 from mwaa_tui.ui.messages import Updated
+from mwaa_tui.ui.milestones import FREEZE_AFTER_SECONDS, Milestones
 from mwaa_tui.ui.registry import PollerRegistry
 from mwaa_tui.ui.replay import ReplayCapture
 from mwaa_tui.ui.screens.help import HelpScreen
@@ -49,8 +47,6 @@ from mwaa_tui.ui.screens.picker import EnvironmentPicker
 from mwaa_tui.ui.terminal import TerminalDriver, driver_class, watchdog
 
 __all__ = ["AppConfig", "Intervals", "MwaaApp"]
-
-FREEZE_AFTER_SECONDS = 15.0
 
 
 class MwaaApp(App[int]):
@@ -102,7 +98,7 @@ class MwaaApp(App[int]):
         self.pollers = PollerRegistry(config, self._spawn, self.emit)
         self.keymap: dict[str, str] = {}
         """Binding id → keys, as the user remapped them (config.toml's `[keys]`)."""
-        self._heap_frozen = False
+        self.milestones = Milestones(config.timings_path or os.environ.get("MWAA_TUI_TIMINGS"))
 
     @property
     def gateway(self) -> AwsGateway | None:
@@ -130,8 +126,8 @@ class MwaaApp(App[int]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
-        self.set_timer(FREEZE_AFTER_SECONDS, self._freeze_heap)  # if a source never answers
-        self.call_after_refresh(self._mark, "first_paint")
+        self.set_timer(FREEZE_AFTER_SECONDS, self.milestones.freeze_heap)  # a source is silent
+        self.call_after_refresh(self.milestones.mark, "first_paint")
         self.keymap, unknown = check_keymap(self.config.keymap)
         self.set_keymap(self.keymap)
         for problem in [*self.config.config_errors, *unknown]:
@@ -309,28 +305,12 @@ class MwaaApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(sections(self.screen, self.keymap)))
 
-    # -- timings for bench/ ------------------------------------------------------------------
-
-    def _mark(self, event: str) -> None:
-        path = self.config.timings_path or os.environ.get("MWAA_TUI_TIMINGS")
-        if path:
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
+    # -- milestones for bench/ ---------------------------------------------------------------
 
     def _saw(self, kind: str) -> None:
         first = kind not in self.state.seen
         if self.state.saw(kind):
-            self.call_after_refresh(self._mark, "all_data")
-            self.call_after_refresh(self._freeze_heap)
+            self.call_after_refresh(self.milestones.mark, "all_data")
+            self.call_after_refresh(self.milestones.freeze_heap)
         if first:
-            self.call_after_refresh(self._mark, f"data:{kind}")
-
-    def _freeze_heap(self) -> None:
-        """Once every pane has data, what exists (modules, AWS models, widgets) lives as long
-        as the app: frozen, full garbage collections stop scanning it. Without this a busy
-        tail stalled the screen for 100 ms every few seconds."""
-        if self._heap_frozen:
-            return
-        self._heap_frozen = True
-        gc.collect()
-        gc.freeze()
+            self.call_after_refresh(self.milestones.mark, f"data:{kind}")
