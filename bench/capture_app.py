@@ -8,24 +8,20 @@ in another process); the app runs on a pty at 120x40, once as `mwaa-tui --env de
 and once with `--record FILE` added, alternating so that a drift of the machine touches
 both alike. The issue's target: recording costs at most +10 % of the app's CPU.
 
-Measured with --runs 3 on a shared 2-core machine (load average 8-10), schema 1 then
-schema 2 back to back: without recording 11.9 / 11.6 % of one core, with --record 16.9 /
-14.2 %: +5.1 points (+43 %) before, +2.6 points (+22 %) after (a second run after: +2.4,
-+22 %). Still above the target.
+Measured on the shared 2-core machine while it was otherwise quiet (load average
+below 1), medians of 3-4 runs of 40 s: before the change below 9.1 -> 10.1 % of one core
+(+12 %), after it 8.1 -> 9.4 % (+16 %) and 8.8 -> 10.4 % (+18 %); the threads beside the
+event loop, the writer above all, +1.3 to +1.5 points each time. ERROR lines written in
+one statement (`bulk_insert_statement`) cut the writer's CPU a fifth beside a busy thread
+in isolation (6.8 -> 5.6 ms per second of data), which this bench's noise hides. Encoding
+on the emit path instead (the writer only handing rows to SQLite) moved the cost, not
+removed it: writer +0.6 points, the whole 8.4 -> 9.8 % (+17 %); not kept. In isolation
+the record path is 4-6 ms per second of data (bench.capture); in the app it costs two to
+three times that, the writer alternating between runs of about 0.5 and 1.7 % of a core.
+Above the target.
 
-Where it goes (interleaved 30 s runs, medians of 3, per-thread CPU from /proc/PID/task;
-the threads beside the event loop take 0.1-0.2 % without a recording): the main thread
-shows no cost that the noise resolves (its run-to-run spread is 2-3 points); the
-recorder's writer thread is all of it, 0.7-1.8 % of a core at a load average of 5-7 and
-1.3-3.4 % at 8-10, against 0.5 % for the same work in bench.capture (one thread, hot
-caches). With the SQLite write stubbed out the writer still took 0.9-1.0 %: about half
-is the checks and the encoding, half the write. In isolation the write is 1.3 ms per
-second of data (a third of it WAL checkpoints); larger pages (16 KB: a fifth less) or
-compressing the messages (zlib level 1 costs more than the write it saves) do not pay.
-After the faster text check (one C pass deleting control bytes from ASCII text),
-alternating with the commit before it: without 11.0, before 15.3, after 14.4 % of a
-core (+39 % -> +31 %, writer thread 3.1-3.4 -> 1.8-3.0 %), on a machine whose load made
-the writer cost twice what it did an hour earlier; the target is not reached.
+Earlier, on the same machine under load (average 8-10): schema 1 then schema 2 back to
+back, +43 % then +22 %.
 """
 
 from __future__ import annotations
