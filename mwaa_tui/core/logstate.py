@@ -102,7 +102,9 @@ class LogBuffer:
         """The events to draw now, oldest first (none while paused)."""
         if self.paused or not self.pending:
             return []
-        batch, self.pending, self.dropped = self.pending[-self.capacity :], [], 0
+        batch, self.pending, self.dropped = self.pending, [], 0
+        if len(batch) > self.capacity:  # more arrived since the last draw than it can show
+            del batch[: len(batch) - self.capacity]
         # Components are polled at different moments: in the merged view an older line
         # is no news, and goes in its place. Lateness is the follower's verdict.
         batch.sort(key=by_time)
