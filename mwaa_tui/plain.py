@@ -6,7 +6,9 @@ The same pollers, dedupe, ordering and redaction as the screen; no Textual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import select
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +40,8 @@ from mwaa_tui.settings import PlainOptions
 FIELDS = ("time", "component", "stream")
 BACKFILL_PAGES = 10_000
 """A one-off read follows every page (the follower's per-poll cap does not apply)."""
+READER_CHECK_SECONDS = 0.5
+"""How often a follow with nothing to print asks whether its reader is still there."""
 
 
 def format_line(event: LogEvent, fields: Sequence[str]) -> str:
@@ -104,6 +108,21 @@ class Printer:
             self.closed.set()
             return
         self.printed += len(lines)
+
+    def check_reader(self) -> None:
+        """Notice a reader that went away while there was nothing to write (`| head -1`
+        after the backlog): a write would say so, but a quiet follow may not write for
+        hours. As `tail -f` does, ask the pipe itself: POLLERR once its read end is closed."""
+        if self.closed.is_set():
+            return
+        try:
+            fd = self.out.fileno()
+        except (AttributeError, OSError, ValueError):
+            return  # not a file (a test's buffer): only a write can tell
+        poller = select.poll()
+        poller.register(fd, 0)  # no events asked: POLLERR and POLLHUP are always reported
+        if any(mask & (select.POLLERR | select.POLLHUP) for _, mask in poller.poll(0)):
+            self.closed.set()
 
 
 def enabled_configs(
@@ -218,7 +237,10 @@ async def _follow(
     ]
     tasks = [asyncio.create_task(p.run(emit)) for p in pollers]
     try:
-        await printer.closed.wait()
+        while not printer.closed.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(printer.closed.wait(), READER_CHECK_SECONDS)
+            printer.check_reader()
     finally:
         for task in tasks:
             task.cancel()

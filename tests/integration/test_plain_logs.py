@@ -272,10 +272,18 @@ def test_hostile_lines_print_inert(sandbox: Sandbox, tmp_path: Path) -> None:
         assert len(out.splitlines()) == len(HOSTILE)
 
 
-def test_closed_pipe_exits_cleanly(sandbox: Sandbox, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backlog",
+    [
+        pytest.param(3, id="reader-gone-while-idle"),  # all written before the reader goes
+        pytest.param(5000, id="reader-gone-mid-write"),  # more than a pipe holds
+    ],
+)
+def test_closed_pipe_exits_cleanly(sandbox: Sandbox, tmp_path: Path, backlog: int) -> None:
     env = sandbox.create_environment("prod")
     now = int(time.time() * 1000)
-    put(sandbox, env.group_name("Worker"), "w", [(now - 9000 + i, f"n{i}") for i in range(5000)])
+    lines = [(now - 9000 + i, f"n{i}") for i in range(backlog)]
+    put(sandbox, env.group_name("Worker"), "w", lines)
     proc = subprocess.Popen(
         logs_command(sandbox, "--env", "prod", "--follow", "--interval", "0.2s"),
         stdout=subprocess.PIPE,
@@ -285,6 +293,9 @@ def test_closed_pipe_exits_cleanly(sandbox: Sandbox, tmp_path: Path) -> None:
     assert proc.stdout is not None
     proc.stdout.readline()
     proc.stdout.close()  # what `| head -1` does
-    _, err = proc.communicate(timeout=30)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()  # a follow that missed its reader would run on after the test
     assert proc.returncode == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err
