@@ -119,6 +119,8 @@ class Printer:
             fd = self.out.fileno()
         except (AttributeError, OSError, ValueError):
             return  # not a file (a test's buffer): only a write can tell
+        if not hasattr(select, "poll"):
+            return  # a platform without poll(2): only a write can tell
         poller = select.poll()
         poller.register(fd, 0)  # no events asked: POLLERR and POLLHUP are always reported
         if any(mask & (select.POLLERR | select.POLLHUP) for _, mask in poller.poll(0)):

@@ -4,6 +4,8 @@ as on screen (a traceback stays with its ERROR; access lines stay out at ERROR).
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 from mwaa_tui.core.logview import LogFilter
 from mwaa_tui.core.snapshots import LogEvent
@@ -32,3 +34,24 @@ def test_lines_without_a_level_follow_their_streams_last_level() -> None:
         "ERROR - Task failed",
         "Traceback (most recent call last):",
     ]
+
+
+def test_a_reader_gone_is_noticed_without_a_write_and_a_file_never_looks_gone(
+    tmp_path: Path,
+) -> None:
+    options = PlainOptions(components=("Worker",), filter=LogFilter("", ""), fields=())
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as pipe, (tmp_path / "out.log").open("w") as file:
+        to_pipe, to_file, to_buffer = (
+            Printer(options, pipe),
+            Printer(options, file),
+            Printer(options, io.StringIO()),
+        )
+        for printer in (to_pipe, to_file, to_buffer):
+            printer.check_reader()
+            assert not printer.closed.is_set()
+        os.close(read_end)  # `head` exits
+        for printer in (to_pipe, to_file, to_buffer):
+            printer.check_reader()
+        assert to_pipe.closed.is_set()
+        assert not to_file.closed.is_set() and not to_buffer.closed.is_set()
